@@ -1,0 +1,478 @@
+package dev.llmresilience.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.llmresilience.core.Protocol;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
+
+/**
+ * Configuration properties for resilient calls to LLM providers.
+ */
+@ConfigurationProperties("llm.resilience")
+public class LlmResilienceProperties {
+
+	/**
+	 * Whether calls to LLM providers are made resilient.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Policy merged under every provider; a provider's own value wins.
+	 */
+	@NestedConfigurationProperty
+	private Policy defaults = Policy.withDefaults();
+
+	/**
+	 * Providers by name; the name is also the resilience4j instance name.
+	 */
+	private Map<String, Provider> providers = new LinkedHashMap<>();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Policy getDefaults() {
+		return this.defaults;
+	}
+
+	public void setDefaults(Policy defaults) {
+		this.defaults = defaults;
+	}
+
+	public Map<String, Provider> getProviders() {
+		return this.providers;
+	}
+
+	public void setProviders(Map<String, Provider> providers) {
+		this.providers = providers;
+	}
+
+	/**
+	 * Retry, circuit breaker and timeout settings; unset values come from the defaults.
+	 */
+	public static class Policy {
+
+		/**
+		 * Retry settings.
+		 */
+		@NestedConfigurationProperty
+		private Retry retry = new Retry();
+
+		/**
+		 * Circuit breaker settings.
+		 */
+		@NestedConfigurationProperty
+		private CircuitBreaker circuitBreaker = new CircuitBreaker();
+
+		/**
+		 * Timeout settings.
+		 */
+		@NestedConfigurationProperty
+		private Timeouts timeouts = new Timeouts();
+
+		static Policy withDefaults() {
+			Policy policy = new Policy();
+			Retry retry = policy.getRetry();
+			retry.setMaxAttempts(4);
+			retry.getConnectionBackoff().setInitial(Duration.ofMillis(500));
+			retry.getConnectionBackoff().setMultiplier(2.0);
+			retry.getConnectionBackoff().setMax(Duration.ofSeconds(8));
+			retry.getConnectionBackoff().setJitter(0.25);
+			retry.getOverloadBackoff().setStep(Duration.ofSeconds(1));
+			retry.getOverloadBackoff().setMax(Duration.ofSeconds(10));
+			retry.setRetryOnStatus(new ArrayList<>(List.of(408, 429, 500, 502, 503, 504, 529)));
+			retry.setMaxServerDelay(Duration.ofSeconds(60));
+			CircuitBreaker circuitBreaker = policy.getCircuitBreaker();
+			circuitBreaker.setFailureRateThreshold(50f);
+			circuitBreaker.setSlidingWindowSize(20);
+			circuitBreaker.setMinimumNumberOfCalls(10);
+			circuitBreaker.setWaitDurationInOpenState(Duration.ofSeconds(30));
+			circuitBreaker.setPermittedCallsInHalfOpenState(2);
+			Timeouts timeouts = policy.getTimeouts();
+			timeouts.setConnect(Duration.ofSeconds(10));
+			timeouts.setResponse(Duration.ofSeconds(60));
+			timeouts.setStreamIdle(Duration.ofSeconds(30));
+			timeouts.setTotal(Duration.ofMinutes(5));
+			return policy;
+		}
+
+		public Retry getRetry() {
+			return this.retry;
+		}
+
+		public void setRetry(Retry retry) {
+			this.retry = retry;
+		}
+
+		public CircuitBreaker getCircuitBreaker() {
+			return this.circuitBreaker;
+		}
+
+		public void setCircuitBreaker(CircuitBreaker circuitBreaker) {
+			this.circuitBreaker = circuitBreaker;
+		}
+
+		public Timeouts getTimeouts() {
+			return this.timeouts;
+		}
+
+		public void setTimeouts(Timeouts timeouts) {
+			this.timeouts = timeouts;
+		}
+
+	}
+
+	/**
+	 * One LLM provider: where it is, how to authenticate, and its own policy.
+	 */
+	public static class Provider extends Policy {
+
+		/**
+		 * Base URL of the provider's API, such as https://api.openai.com/v1.
+		 */
+		private String baseUrl;
+
+		/**
+		 * API key sent with every request; never logged or exposed.
+		 */
+		private String apiKey;
+
+		/**
+		 * API dialect: decides the authentication headers and how error bodies are read.
+		 */
+		private Protocol protocol = Protocol.OPENAI;
+
+		public String getBaseUrl() {
+			return this.baseUrl;
+		}
+
+		public void setBaseUrl(String baseUrl) {
+			this.baseUrl = baseUrl;
+		}
+
+		public String getApiKey() {
+			return this.apiKey;
+		}
+
+		public void setApiKey(String apiKey) {
+			this.apiKey = apiKey;
+		}
+
+		public Protocol getProtocol() {
+			return this.protocol;
+		}
+
+		public void setProtocol(Protocol protocol) {
+			this.protocol = protocol;
+		}
+
+	}
+
+	/**
+	 * Retry settings.
+	 */
+	public static class Retry {
+
+		/**
+		 * Attempts in all, the first one included.
+		 */
+		private Integer maxAttempts;
+
+		/**
+		 * Backoff after connection-level failures: exponential with jitter.
+		 */
+		@NestedConfigurationProperty
+		private ConnectionBackoff connectionBackoff = new ConnectionBackoff();
+
+		/**
+		 * Backoff after overload answers (502, 503, 504, 529) and rate limits: linear.
+		 */
+		@NestedConfigurationProperty
+		private OverloadBackoff overloadBackoff = new OverloadBackoff();
+
+		/**
+		 * HTTP statuses worth retrying.
+		 */
+		private List<Integer> retryOnStatus;
+
+		/**
+		 * Longest server-asked wait to honour; a longer one fails at once instead of sleeping.
+		 */
+		private Duration maxServerDelay;
+
+		public Integer getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(Integer maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public ConnectionBackoff getConnectionBackoff() {
+			return this.connectionBackoff;
+		}
+
+		public void setConnectionBackoff(ConnectionBackoff connectionBackoff) {
+			this.connectionBackoff = connectionBackoff;
+		}
+
+		public OverloadBackoff getOverloadBackoff() {
+			return this.overloadBackoff;
+		}
+
+		public void setOverloadBackoff(OverloadBackoff overloadBackoff) {
+			this.overloadBackoff = overloadBackoff;
+		}
+
+		public List<Integer> getRetryOnStatus() {
+			return this.retryOnStatus;
+		}
+
+		public void setRetryOnStatus(List<Integer> retryOnStatus) {
+			this.retryOnStatus = retryOnStatus;
+		}
+
+		public Duration getMaxServerDelay() {
+			return this.maxServerDelay;
+		}
+
+		public void setMaxServerDelay(Duration maxServerDelay) {
+			this.maxServerDelay = maxServerDelay;
+		}
+
+	}
+
+	/**
+	 * Exponential backoff with jitter.
+	 */
+	public static class ConnectionBackoff {
+
+		/**
+		 * Wait after the first failure.
+		 */
+		private Duration initial;
+
+		/**
+		 * Factor by which each wait grows.
+		 */
+		private Double multiplier;
+
+		/**
+		 * Longest wait.
+		 */
+		private Duration max;
+
+		/**
+		 * Fraction, between 0 and 1, by which each wait is spread either way.
+		 */
+		private Double jitter;
+
+		public Duration getInitial() {
+			return this.initial;
+		}
+
+		public void setInitial(Duration initial) {
+			this.initial = initial;
+		}
+
+		public Double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(Double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+		public Duration getMax() {
+			return this.max;
+		}
+
+		public void setMax(Duration max) {
+			this.max = max;
+		}
+
+		public Double getJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(Double jitter) {
+			this.jitter = jitter;
+		}
+
+	}
+
+	/**
+	 * Linear backoff.
+	 */
+	public static class OverloadBackoff {
+
+		/**
+		 * Wait added per failed attempt.
+		 */
+		private Duration step;
+
+		/**
+		 * Longest wait.
+		 */
+		private Duration max;
+
+		public Duration getStep() {
+			return this.step;
+		}
+
+		public void setStep(Duration step) {
+			this.step = step;
+		}
+
+		public Duration getMax() {
+			return this.max;
+		}
+
+		public void setMax(Duration max) {
+			this.max = max;
+		}
+
+	}
+
+	/**
+	 * Circuit breaker settings.
+	 */
+	public static class CircuitBreaker {
+
+		/**
+		 * Failure rate, in percent, at which the breaker opens.
+		 */
+		private Float failureRateThreshold;
+
+		/**
+		 * Number of attempts the failure rate is computed over.
+		 */
+		private Integer slidingWindowSize;
+
+		/**
+		 * Attempts needed before the failure rate counts.
+		 */
+		private Integer minimumNumberOfCalls;
+
+		/**
+		 * How long the breaker stays open before letting probes through.
+		 */
+		private Duration waitDurationInOpenState;
+
+		/**
+		 * Probes let through while the breaker is half open.
+		 */
+		private Integer permittedCallsInHalfOpenState;
+
+		public Float getFailureRateThreshold() {
+			return this.failureRateThreshold;
+		}
+
+		public void setFailureRateThreshold(Float failureRateThreshold) {
+			this.failureRateThreshold = failureRateThreshold;
+		}
+
+		public Integer getSlidingWindowSize() {
+			return this.slidingWindowSize;
+		}
+
+		public void setSlidingWindowSize(Integer slidingWindowSize) {
+			this.slidingWindowSize = slidingWindowSize;
+		}
+
+		public Integer getMinimumNumberOfCalls() {
+			return this.minimumNumberOfCalls;
+		}
+
+		public void setMinimumNumberOfCalls(Integer minimumNumberOfCalls) {
+			this.minimumNumberOfCalls = minimumNumberOfCalls;
+		}
+
+		public Duration getWaitDurationInOpenState() {
+			return this.waitDurationInOpenState;
+		}
+
+		public void setWaitDurationInOpenState(Duration waitDurationInOpenState) {
+			this.waitDurationInOpenState = waitDurationInOpenState;
+		}
+
+		public Integer getPermittedCallsInHalfOpenState() {
+			return this.permittedCallsInHalfOpenState;
+		}
+
+		public void setPermittedCallsInHalfOpenState(Integer permittedCallsInHalfOpenState) {
+			this.permittedCallsInHalfOpenState = permittedCallsInHalfOpenState;
+		}
+
+	}
+
+	/**
+	 * Timeout settings.
+	 */
+	public static class Timeouts {
+
+		/**
+		 * Time to establish a connection.
+		 */
+		private Duration connect;
+
+		/**
+		 * Time from sending a request until its response headers arrive, per attempt.
+		 */
+		private Duration response;
+
+		/**
+		 * Longest gap between two events of a stream.
+		 */
+		private Duration streamIdle;
+
+		/**
+		 * One deadline across all attempts and waits of a call.
+		 */
+		private Duration total;
+
+		public Duration getConnect() {
+			return this.connect;
+		}
+
+		public void setConnect(Duration connect) {
+			this.connect = connect;
+		}
+
+		public Duration getResponse() {
+			return this.response;
+		}
+
+		public void setResponse(Duration response) {
+			this.response = response;
+		}
+
+		public Duration getStreamIdle() {
+			return this.streamIdle;
+		}
+
+		public void setStreamIdle(Duration streamIdle) {
+			this.streamIdle = streamIdle;
+		}
+
+		public Duration getTotal() {
+			return this.total;
+		}
+
+		public void setTotal(Duration total) {
+			this.total = total;
+		}
+
+	}
+
+}
