@@ -1,0 +1,224 @@
+package dev.llmresilience.reactive;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.llmresilience.core.CallObserver;
+import dev.llmresilience.core.CircuitBreakerPolicy;
+import dev.llmresilience.core.CircuitOpenException;
+import dev.llmresilience.core.Failure;
+import dev.llmresilience.core.FailureKind;
+import dev.llmresilience.core.ProviderPolicy;
+import dev.llmresilience.core.RetriesExhaustedException;
+import dev.llmresilience.core.RetryDecision;
+import dev.llmresilience.core.TimeoutPolicy;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+class ResilientExchangeFilterTest {
+
+	private static final String PATH = "/v1/chat/completions";
+
+	private static final String REQUEST = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
+	private static final String ANSWER = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"choices\":[]}";
+
+	private WireMockServer server;
+
+	@BeforeEach
+	void startServer() {
+		this.server = new WireMockServer(options().dynamicPort());
+		this.server.start();
+	}
+
+	@AfterEach
+	void stopServer() {
+		this.server.stop();
+	}
+
+	@Test
+	void retriesServerDisconnectedWithoutSendingAResponse() {
+		// the founding report: an OpenAI-compatible host closes the connection before any response
+		failFirstThenAnswer(aResponse().withFault(Fault.EMPTY_RESPONSE));
+		String body = call(client(TestProviders.policy(this.server.baseUrl())));
+		assertThat(body).isEqualTo(ANSWER);
+		List<LoggedRequest> requests = this.server.findAll(postRequestedFor(urlEqualTo(PATH)));
+		assertThat(requests).hasSize(2);
+		assertThat(requests.get(1).getBodyAsString()).isEqualTo(requests.get(0).getBodyAsString()).isEqualTo(REQUEST);
+		assertThat(requests.get(1).getHeaders().all()).containsExactlyInAnyOrderElementsOf(requests.get(0).getHeaders().all());
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "CONNECTION_RESET_BY_PEER", "EMPTY_RESPONSE", "RANDOM_DATA_THEN_CLOSE" })
+	void retriesConnectionFaults(Fault fault) {
+		failFirstThenAnswer(aResponse().withFault(fault));
+		assertThat(call(client(TestProviders.policy(this.server.baseUrl())))).isEqualTo(ANSWER);
+		this.server.verify(2, postRequestedFor(urlEqualTo(PATH)));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(ints = { 500, 502, 503, 504, 529, 429 })
+	void retriesRetryableStatuses(int status) {
+		failFirstThenAnswer(aResponse().withStatus(status).withBody("{\"error\":{\"message\":\"busy\"}}"));
+		assertThat(call(client(TestProviders.policy(this.server.baseUrl())))).isEqualTo(ANSWER);
+		this.server.verify(2, postRequestedFor(urlEqualTo(PATH)));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(ints = { 400, 401, 403, 404, 422 })
+	void neverRetriesClientErrors(int status) {
+		this.server.stubFor(post(PATH).willReturn(aResponse().withStatus(status)
+			.withHeader("Content-Type", "application/json")
+			.withBody("{\"error\":{\"message\":\"no\"}}")));
+		WebClient client = client(TestProviders.policy(this.server.baseUrl()));
+		assertThatExceptionOfType(WebClientResponseException.class).isThrownBy(() -> call(client))
+			.satisfies((ex) -> {
+				assertThat(ex.getStatusCode().value()).isEqualTo(status);
+				assertThat(ex.getResponseBodyAsString()).contains("no");
+			});
+		this.server.verify(1, postRequestedFor(urlEqualTo(PATH)));
+	}
+
+	@Test
+	void retriesAResponseSlowerThanTheResponseTimeout() {
+		failFirstThenAnswer(okJson(ANSWER).withFixedDelay(2_000));
+		ProviderPolicy policy = TestProviders.policy(this.server.baseUrl());
+		policy = new ProviderPolicy(policy.name(), policy.baseUrl(), policy.protocol(), policy.retry(),
+				policy.circuitBreaker(), new TimeoutPolicy(Duration.ofSeconds(1), Duration.ofMillis(300),
+						Duration.ofSeconds(5), Duration.ofSeconds(30)));
+		assertThat(call(client(policy))).isEqualTo(ANSWER);
+		this.server.verify(2, postRequestedFor(urlEqualTo(PATH)));
+	}
+
+	@Test
+	void retriesARefusedConnection() throws IOException {
+		int port;
+		try (ServerSocket socket = new ServerSocket(0)) {
+			port = socket.getLocalPort();
+		}
+		WireMockServer late = new WireMockServer(options().port(port));
+		late.stubFor(post(PATH).willReturn(okJson(ANSWER)));
+		List<String> causes = new CopyOnWriteArrayList<>();
+		CallObserver startServerOnFirstRetry = new CallObserver() {
+			@Override
+			public void onRetry(String provider, int attempt, int maxAttempts, Failure failure, RetryDecision decision) {
+				causes.add(failure.cause());
+				if (!late.isRunning()) {
+					late.start();
+				}
+			}
+		};
+		try {
+			ProviderResilience resilience = TestProviders
+				.resilience(TestProviders.policy("http://127.0.0.1:" + port), startServerOnFirstRetry);
+			WebClient client = WebClient.builder().baseUrl("http://127.0.0.1:" + port).filter(resilience.filter()).build();
+			assertThat(call(client)).isEqualTo(ANSWER);
+			assertThat(causes).containsExactly("connect_failed");
+			late.verify(1, postRequestedFor(urlEqualTo(PATH)));
+		}
+		finally {
+			late.stop();
+		}
+	}
+
+	@Test
+	void givesUpAfterMaxAttemptsWithTheTypedFailure() {
+		this.server.stubFor(post(PATH).willReturn(aResponse().withStatus(503)));
+		ProviderPolicy policy = TestProviders.with(TestProviders.policy(this.server.baseUrl()),
+				(retry) -> retry.withMaxAttempts(3));
+		WebClient client = client(policy);
+		assertThatExceptionOfType(RetriesExhaustedException.class).isThrownBy(() -> call(client))
+			.satisfies((ex) -> {
+				assertThat(ex.getProvider()).isEqualTo("test");
+				assertThat(ex.getAttempts()).isEqualTo(3);
+				assertThat(ex.getLastFailureKind()).isEqualTo(FailureKind.OVERLOAD);
+				assertThat(ex.getMessage()).contains("status_503").contains("3 attempt");
+			});
+		this.server.verify(3, postRequestedFor(urlEqualTo(PATH)));
+	}
+
+	@Test
+	void opensBreakerAfterSustainedOverloadAndClosesAfterAHalfOpenProbe() {
+		this.server.stubFor(post(PATH).willReturn(aResponse().withStatus(529)));
+		ProviderPolicy base = TestProviders.with(TestProviders.policy(this.server.baseUrl()),
+				(retry) -> retry.withMaxAttempts(2));
+		ProviderPolicy policy = new ProviderPolicy(base.name(), base.baseUrl(), base.protocol(), base.retry(),
+				new CircuitBreakerPolicy(50, 4, 4, Duration.ofMillis(500), 1), base.timeouts());
+		ProviderResilience resilience = TestProviders.resilience(policy);
+		WebClient client = WebClient.builder().baseUrl(this.server.baseUrl()).filter(resilience.filter()).build();
+		for (int i = 0; i < 2; i++) {
+			assertThatExceptionOfType(RetriesExhaustedException.class).isThrownBy(() -> call(client));
+		}
+		assertThat(resilience.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.OPEN);
+		this.server.verify(4, postRequestedFor(urlEqualTo(PATH)));
+		assertThatExceptionOfType(CircuitOpenException.class).isThrownBy(() -> call(client))
+			.satisfies((ex) -> assertThat(ex.getRemainingOpen()).isPositive()
+				.isLessThanOrEqualTo(Duration.ofMillis(500)));
+		this.server.verify(4, postRequestedFor(urlEqualTo(PATH)));
+
+		this.server.resetAll();
+		this.server.stubFor(post(PATH).willReturn(okJson(ANSWER)));
+		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+			try {
+				assertThat(call(client)).isEqualTo(ANSWER);
+			}
+			catch (CircuitOpenException ex) {
+				throw new AssertionError("still open", ex);
+			}
+		});
+		assertThat(resilience.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+		this.server.verify(1, postRequestedFor(urlEqualTo(PATH)));
+	}
+
+	private void failFirstThenAnswer(com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder failure) {
+		this.server.stubFor(post(PATH).inScenario("flaky")
+			.whenScenarioStateIs(Scenario.STARTED)
+			.willReturn(failure)
+			.willSetStateTo("recovered"));
+		this.server.stubFor(post(PATH).inScenario("flaky")
+			.whenScenarioStateIs("recovered")
+			.withRequestBody(equalTo(REQUEST))
+			.willReturn(okJson(ANSWER)));
+	}
+
+	private WebClient client(ProviderPolicy policy) {
+		return WebClient.builder().baseUrl(policy.baseUrl().toString()).filter(TestProviders.resilience(policy).filter()).build();
+	}
+
+	private static String call(WebClient client) {
+		return client.post()
+			.uri(PATH)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(REQUEST)
+			.retrieve()
+			.bodyToMono(String.class)
+			.block(Duration.ofSeconds(20));
+	}
+
+}
