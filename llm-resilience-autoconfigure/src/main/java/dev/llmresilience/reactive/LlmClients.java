@@ -1,5 +1,7 @@
 package dev.llmresilience.reactive;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -33,7 +35,7 @@ public class LlmClients {
 	 */
 	public LlmClients(Map<String, ProviderResilience> providers, Map<String, Consumer<HttpHeaders>> authentication,
 			Supplier<WebClient.Builder> builders, Function<ProviderResilience, ClientHttpConnector> connectors) {
-		this.providers = Map.copyOf(providers);
+		this.providers = Collections.unmodifiableMap(new LinkedHashMap<>(providers));
 		this.authentication = Map.copyOf(authentication);
 		this.builders = builders;
 		this.connectors = connectors;
