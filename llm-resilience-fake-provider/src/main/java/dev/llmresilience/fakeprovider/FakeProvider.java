@@ -181,13 +181,14 @@ public final class FakeProvider implements AutoCloseable {
 		};
 	}
 
+	// Success is counted just before the last bytes go out, not once the write completes: the client can finish
+	// reading before the server's write future does, and a test reading the stats then must already see it.
 	private Mono<Void> serve(HttpServerResponse response, Dialect dialect, Answer answer, boolean stream) {
 		if (stream) {
-			return sendEvents(response, fullStream(dialect, answer))
-				.doOnSuccess((done) -> this.stats.recordStreamResponse());
+			return sendEvents(response, fullStream(dialect, answer), this.stats::recordStreamResponse);
 		}
-		return sendJson(response, HttpResponseStatus.OK, dialect.completion(answer, created()))
-			.doOnSuccess((done) -> this.stats.recordJsonResponse());
+		return sendJson(response, HttpResponseStatus.OK, dialect.completion(answer, created()),
+				this.stats::recordJsonResponse);
 	}
 
 	private Mono<Void> rateLimit(HttpServerResponse response, Dialect dialect) {
@@ -217,24 +218,47 @@ public final class FakeProvider implements AutoCloseable {
 	}
 
 	private Mono<Void> sendJson(HttpServerResponse response, HttpResponseStatus status, String body) {
+		return sendJson(response, status, body, () -> {
+		});
+	}
+
+	private Mono<Void> sendJson(HttpServerResponse response, HttpResponseStatus status, String body,
+			Runnable beforeSend) {
+		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
 		return response.status(status)
 			.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
-			.sendByteArray(Mono.just(body.getBytes(StandardCharsets.UTF_8)))
+			.sendByteArray(Mono.fromSupplier(() -> {
+				beforeSend.run();
+				return bytes;
+			}))
 			.then();
 	}
 
 	private Mono<Void> sendEvents(HttpServerResponse response, List<String> events) {
+		return sendEvents(response, events, () -> {
+		});
+	}
+
+	private Mono<Void> sendEvents(HttpServerResponse response, List<String> events, Runnable beforeLastEvent) {
+		int last = events.size() - 1;
 		Flux<String> paced = Flux.fromIterable(events);
 		Duration delay = this.plan.eventDelay();
 		if (!delay.isZero() && events.size() > 1) {
-			paced = Flux.concat(Flux.just(events.get(0)),
-					Flux.fromIterable(events.subList(1, events.size())).delayElements(delay));
+			paced = Flux.concat(Flux.just(events.get(0)), Flux.fromIterable(events.subList(1, events.size()))
+				.delayElements(delay));
 		}
+		Flux<String> counted = paced.index().map((indexed) -> {
+			if (indexed.getT1() == last) {
+				beforeLastEvent.run();
+			}
+			return indexed.getT2();
+		});
 		// Flush every event on its own, as a provider streaming tokens does, so a client sees each as it is sent.
 		return response.status(HttpResponseStatus.OK)
 			.header(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
 			.header(HttpHeaderNames.CACHE_CONTROL, "no-cache")
-			.send(paced.map((event) -> Unpooled.wrappedBuffer(event.getBytes(StandardCharsets.UTF_8))), (buf) -> true)
+			.send(counted.map((event) -> Unpooled.wrappedBuffer(event.getBytes(StandardCharsets.UTF_8))),
+					(buf) -> true)
 			.then();
 	}
 

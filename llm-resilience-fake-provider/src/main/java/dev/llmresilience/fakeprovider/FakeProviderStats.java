@@ -82,8 +82,8 @@ public final class FakeProviderStats {
 	 * @param received requests read in full, on any path
 	 * @param receivedByEndpoint requests read in full, per provider endpoint
 	 * @param faults faults injected, per kind ({@link Fault#NONE} is not counted)
-	 * @param jsonResponses complete successful JSON answers sent
-	 * @param streamResponses complete successful event streams sent, up to their last event
+	 * @param jsonResponses successful JSON answers, counted as their bytes are handed to the connection
+	 * @param streamResponses successful event streams, counted as their last event is handed to the connection
 	 */
 	public record Snapshot(long received, Map<Endpoint, Long> receivedByEndpoint, Map<Fault, Long> faults,
 			long jsonResponses, long streamResponses) {
