@@ -27,9 +27,12 @@ import org.springframework.boot.autoconfigure.web.reactive.function.client.WebCl
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
 import org.springframework.boot.http.client.reactive.ClientHttpConnectorSettings;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
 import org.springframework.util.StringUtils;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -56,19 +59,23 @@ public class LlmResilienceAutoConfiguration {
 			ObjectProvider<CommonCircuitBreakerConfigurationProperties> circuitBreakerProperties,
 			ObjectProvider<CallObserver> observers, ObjectProvider<WebClient.Builder> webClientBuilder,
 			ObjectProvider<ClientHttpConnectorBuilder<?>> connectorBuilder,
-			ObjectProvider<ClientHttpConnectorSettings> connectorSettings) {
+			ObjectProvider<ClientHttpConnectorSettings> connectorSettings, Environment environment) {
 		Resilience4jInstances instances = new Resilience4jInstances(
 				retryRegistry.getIfAvailable(RetryRegistry::ofDefaults),
 				circuitBreakerRegistry.getIfAvailable(CircuitBreakerRegistry::ofDefaults),
 				retryProperties.getIfAvailable(), circuitBreakerProperties.getIfAvailable());
 		CallObserver observer = CallObserver.composite(observers.orderedStream().toList());
+		int bodyLimit = Binder.get(environment)
+			.bind("spring.codec.max-in-memory-size", DataSize.class)
+			.map((size) -> (int) Math.min(Integer.MAX_VALUE, size.toBytes()))
+			.orElse(ProviderResilience.DEFAULT_BODY_LIMIT);
 		ProviderPolicyFactory policies = new ProviderPolicyFactory(properties.getDefaults());
 		Map<String, ProviderResilience> providers = new LinkedHashMap<>();
 		Map<String, Consumer<HttpHeaders>> authentication = new LinkedHashMap<>();
 		properties.getProviders().forEach((name, provider) -> {
 			ProviderPolicy policy = instances.withInstanceProperties(policies.create(name, provider));
 			providers.put(name, new ProviderResilience(policy, instances.retry(policy),
-					instances.circuitBreaker(policy), observer));
+					instances.circuitBreaker(policy), observer, bodyLimit));
 			authentication.put(name, authentication(provider));
 		});
 		ClientHttpConnectorBuilder<?> connectors = connectorBuilder.getIfAvailable(ClientHttpConnectorBuilder::detect);

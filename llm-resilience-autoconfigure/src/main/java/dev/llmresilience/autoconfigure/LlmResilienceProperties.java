@@ -92,6 +92,9 @@ public class LlmResilienceProperties {
 			retry.getOverloadBackoff().setMax(Duration.ofSeconds(10));
 			retry.setRetryOnStatus(new ArrayList<>(List.of(408, 429, 500, 502, 503, 504, 529)));
 			retry.setMaxServerDelay(Duration.ofSeconds(60));
+			retry.getBudget().setEnabled(true);
+			retry.getBudget().setMaxTokens(100.0);
+			retry.getBudget().setTokenRatio(0.5);
 			CircuitBreaker circuitBreaker = policy.getCircuitBreaker();
 			circuitBreaker.setFailureRateThreshold(50f);
 			circuitBreaker.setSlidingWindowSize(20);
@@ -210,6 +213,20 @@ public class LlmResilienceProperties {
 		 */
 		private Duration maxServerDelay;
 
+		/**
+		 * Retry budget that keeps retries from becoming a storm while the provider is down.
+		 */
+		@NestedConfigurationProperty
+		private Budget budget = new Budget();
+
+		public Budget getBudget() {
+			return this.budget;
+		}
+
+		public void setBudget(Budget budget) {
+			this.budget = budget;
+		}
+
 		public Integer getMaxAttempts() {
 			return this.maxAttempts;
 		}
@@ -248,6 +265,53 @@ public class LlmResilienceProperties {
 
 		public void setMaxServerDelay(Duration maxServerDelay) {
 			this.maxServerDelay = maxServerDelay;
+		}
+
+	}
+
+	/**
+	 * Token-bucket retry budget: a failed attempt costs one token, a successful one returns
+	 * token-ratio tokens, and retries are allowed while more than half of max-tokens is left.
+	 */
+	public static class Budget {
+
+		/**
+		 * Whether retries are throttled by the budget.
+		 */
+		private Boolean enabled;
+
+		/**
+		 * Capacity of the token bucket.
+		 */
+		private Double maxTokens;
+
+		/**
+		 * Tokens a successful attempt returns to the bucket.
+		 */
+		private Double tokenRatio;
+
+		public Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Double getMaxTokens() {
+			return this.maxTokens;
+		}
+
+		public void setMaxTokens(Double maxTokens) {
+			this.maxTokens = maxTokens;
+		}
+
+		public Double getTokenRatio() {
+			return this.tokenRatio;
+		}
+
+		public void setTokenRatio(Double tokenRatio) {
+			this.tokenRatio = tokenRatio;
 		}
 
 	}

@@ -9,6 +9,7 @@ import java.util.function.Function;
 
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.Policy;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.Provider;
+import dev.llmresilience.core.BudgetPolicy;
 import dev.llmresilience.core.CircuitBreakerPolicy;
 import dev.llmresilience.core.ExponentialBackoff;
 import dev.llmresilience.core.LinearBackoff;
@@ -57,7 +58,13 @@ final class ProviderPolicyFactory {
 								positive())),
 				statuses(merger.value("retry.retry-on-status", (p) -> p.getRetry().getRetryOnStatus(),
 						ProviderPolicyFactory::invalidStatus)),
-				merger.value("retry.max-server-delay", (p) -> p.getRetry().getMaxServerDelay(), positive()));
+				merger.value("retry.max-server-delay", (p) -> p.getRetry().getMaxServerDelay(), positive()),
+				new BudgetPolicy(merger.value("retry.budget.enabled", (p) -> p.getRetry().getBudget().getEnabled(),
+						(v) -> null),
+						merger.value("retry.budget.max-tokens", (p) -> p.getRetry().getBudget().getMaxTokens(),
+								(v) -> (v > 0 && v <= 1_000_000) ? null : "must be above 0 and at most 1000000"),
+						merger.value("retry.budget.token-ratio", (p) -> p.getRetry().getBudget().getTokenRatio(),
+								(v) -> (v >= 0.001 && v <= 1_000_000) ? null : "must be at least 0.001")));
 		CircuitBreakerPolicy circuitBreaker = new CircuitBreakerPolicy(
 				merger.value("circuit-breaker.failure-rate-threshold",
 						(p) -> p.getCircuitBreaker().getFailureRateThreshold(),

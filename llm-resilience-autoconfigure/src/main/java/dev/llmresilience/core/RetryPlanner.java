@@ -24,19 +24,33 @@ public final class RetryPlanner {
 
 	private final RetryPolicy policy;
 
+	private final RetryBudget budget;
+
 	private final DoubleSupplier random;
 
-	public RetryPlanner(RetryPolicy policy) {
-		this(policy, () -> ThreadLocalRandom.current().nextDouble());
+	public RetryPlanner(RetryPolicy policy, RetryBudget budget) {
+		this(policy, budget, () -> ThreadLocalRandom.current().nextDouble());
 	}
 
-	public RetryPlanner(RetryPolicy policy, DoubleSupplier random) {
+	public RetryPlanner(RetryPolicy policy, RetryBudget budget, DoubleSupplier random) {
 		this.policy = policy;
+		this.budget = budget;
 		this.random = random;
 	}
 
 	public RetryPolicy policy() {
 		return this.policy;
+	}
+
+	public RetryBudget budget() {
+		return this.budget;
+	}
+
+	/**
+	 * Note an attempt that succeeded, returning a share of a token to the retry budget.
+	 */
+	public void onSuccess() {
+		this.budget.onSuccess();
 	}
 
 	/**
@@ -52,6 +66,8 @@ public final class RetryPlanner {
 		if (!failure.isRetryable()) {
 			return RetryDecision.stop(Verdict.FATAL);
 		}
+		// gRPC's throttling: every retryable failure costs a token, whether or not a retry follows
+		this.budget.onFailure();
 		Duration serverWait = failure.hints().retryAfter().orElse(null);
 		if (serverWait != null && serverWait.compareTo(this.policy.maxServerDelay()) > 0) {
 			return new RetryDecision(Verdict.SERVER_DELAY_TOO_LONG, Duration.ZERO, DelaySource.SERVER,
@@ -68,6 +84,9 @@ public final class RetryPlanner {
 						null);
 		if (decision.delay().compareTo(remaining) >= 0) {
 			return new RetryDecision(Verdict.DEADLINE, Duration.ZERO, decision.source(), decision.serverRetryAt());
+		}
+		if (!this.budget.allowsRetry()) {
+			return RetryDecision.stop(Verdict.BUDGET);
 		}
 		return decision;
 	}

@@ -11,9 +11,15 @@ import java.util.Set;
  * @param overloadBackoff the wait after overload and rate-limit answers
  * @param retryOnStatus the statuses worth retrying
  * @param maxServerDelay the longest server-asked wait to honour; longer ones fail at once
+ * @param budget the retry budget that keeps retries from becoming a storm
  */
 public record RetryPolicy(int maxAttempts, ExponentialBackoff connectionBackoff, LinearBackoff overloadBackoff,
-		Set<Integer> retryOnStatus, Duration maxServerDelay) {
+		Set<Integer> retryOnStatus, Duration maxServerDelay, BudgetPolicy budget) {
+
+	public RetryPolicy(int maxAttempts, ExponentialBackoff connectionBackoff, LinearBackoff overloadBackoff,
+			Set<Integer> retryOnStatus, Duration maxServerDelay) {
+		this(maxAttempts, connectionBackoff, overloadBackoff, retryOnStatus, maxServerDelay, BudgetPolicy.DEFAULT);
+	}
 
 	public RetryPolicy {
 		if (maxAttempts < 1) {
@@ -21,11 +27,19 @@ public record RetryPolicy(int maxAttempts, ExponentialBackoff connectionBackoff,
 		}
 		retryOnStatus = Set.copyOf(retryOnStatus);
 		Durations.requirePositive(maxServerDelay, "maxServerDelay");
+		if (budget == null) {
+			budget = BudgetPolicy.DEFAULT;
+		}
 	}
 
 	public RetryPolicy withMaxAttempts(int maxAttempts) {
 		return new RetryPolicy(maxAttempts, this.connectionBackoff, this.overloadBackoff, this.retryOnStatus,
-				this.maxServerDelay);
+				this.maxServerDelay, this.budget);
+	}
+
+	public RetryPolicy withBudget(BudgetPolicy budget) {
+		return new RetryPolicy(this.maxAttempts, this.connectionBackoff, this.overloadBackoff, this.retryOnStatus,
+				this.maxServerDelay, budget);
 	}
 
 	/**

@@ -30,15 +30,34 @@ public final class ProviderResilience {
 
 	private final CallObserver observer;
 
+	/** Spring's default in-memory limit for codecs, used when the application sets none. */
+	public static final int DEFAULT_BODY_LIMIT = 256 * 1024;
+
 	private final AtomicReference<Instant> openUntil = new AtomicReference<>(Instant.MIN);
+
+	private final int bodyLimit;
 
 	public ProviderResilience(ProviderPolicy policy, Retry retry, CircuitBreaker circuitBreaker,
 			CallObserver observer) {
+		this(policy, retry, circuitBreaker, observer, DEFAULT_BODY_LIMIT);
+	}
+
+	/**
+	 * Create a provider's resilience.
+	 * @param policy the effective policy
+	 * @param retry the Retry instance, from the application's registry
+	 * @param circuitBreaker the CircuitBreaker instance, from the application's registry
+	 * @param observer what hears about calls and attempts
+	 * @param bodyLimit the most bytes of a non-streaming body held in memory while checking it is complete
+	 */
+	public ProviderResilience(ProviderPolicy policy, Retry retry, CircuitBreaker circuitBreaker,
+			CallObserver observer, int bodyLimit) {
 		this.policy = policy;
+		this.bodyLimit = bodyLimit;
 		this.retry = retry;
 		this.circuitBreaker = circuitBreaker;
 		this.classifier = policy.classifier();
-		this.planner = new RetryPlanner(policy.retry());
+		this.planner = new RetryPlanner(policy.retry(), policy.retry().budget().create());
 		this.observer = (observer != null) ? observer : CallObserver.NONE;
 		circuitBreaker.getEventPublisher().onStateTransition((event) -> {
 			if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
@@ -75,6 +94,10 @@ public final class ProviderResilience {
 
 	public CallObserver observer() {
 		return this.observer;
+	}
+
+	public int bodyLimit() {
+		return this.bodyLimit;
 	}
 
 	/**

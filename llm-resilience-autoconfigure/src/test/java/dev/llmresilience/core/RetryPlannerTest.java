@@ -22,7 +22,7 @@ class RetryPlannerTest {
 			new LinearBackoff(Duration.ofSeconds(1), Duration.ofSeconds(10)), Set.of(429, 503, 529),
 			Duration.ofSeconds(60));
 
-	private final RetryPlanner planner = new RetryPlanner(this.policy, () -> 0.5);
+	private final RetryPlanner planner = new RetryPlanner(this.policy, RetryBudget.unlimited(), () -> 0.5);
 
 	@Test
 	void connectionFailuresBackOffExponentially() {

@@ -1,0 +1,254 @@
+package dev.llmresilience.reactive;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.llmresilience.core.CircuitBreakerPolicy;
+import dev.llmresilience.core.CircuitOpenException;
+import dev.llmresilience.core.DeadlineExceededException;
+import dev.llmresilience.core.LinearBackoff;
+import dev.llmresilience.core.ProviderPolicy;
+import dev.llmresilience.core.RetryPolicy;
+import dev.llmresilience.core.ServerDelayTooLongException;
+import dev.llmresilience.core.TimeoutPolicy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * What the server says, heard over real HTTP: waits it names, retries it forbids or asks for, bodies cut
+ * off part-way, and one deadline across attempts.
+ */
+class ServerHintsOverHttpTest {
+
+	private static final String PATH = "/v1/chat/completions";
+
+	private static final String ANSWER = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"choices\":[]}";
+
+	private WireMockServer server;
+
+	@BeforeEach
+	void startServer() {
+		this.server = new WireMockServer(options().dynamicPort());
+		this.server.start();
+	}
+
+	@AfterEach
+	void stopServer() {
+		this.server.stop();
+	}
+
+	@Test
+	void waitsAtLeastTheRetryAfterSeconds() {
+		failFirstThenAnswer(aResponse().withStatus(429).withHeader("Retry-After", "1"));
+		assertThat(call(client(policy(UnaryOperator.identity())))).isEqualTo(ANSWER);
+		assertThat(gapBetweenRequests()).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+	}
+
+	@Test
+	void waitsTheRetryAfterMillisecondsNotASecond() {
+		failFirstThenAnswer(aResponse().withStatus(429).withHeader("retry-after-ms", "300").withHeader("Retry-After", "1"));
+		assertThat(call(client(policy(UnaryOperator.identity())))).isEqualTo(ANSWER);
+		assertThat(gapBetweenRequests()).isGreaterThanOrEqualTo(Duration.ofMillis(300))
+			.isLessThan(Duration.ofMillis(1000));
+	}
+
+	@Test
+	void honoursARetryAfterHttpDate() {
+		Instant at = Instant.now().plusSeconds(2);
+		String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.ofInstant(at, ZoneOffset.UTC));
+		failFirstThenAnswer(aResponse().withStatus(503).withHeader("Retry-After", date));
+		assertThat(call(client(policy(UnaryOperator.identity())))).isEqualTo(ANSWER);
+		List<LoggedRequest> requests = requests();
+		// the date has whole seconds: the retry comes no earlier than the second it names
+		Instant named = at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+		assertThat(requests.get(1).getLoggedDate().toInstant()).isAfterOrEqualTo(named.minusMillis(50));
+		assertThat(gapBetweenRequests()).isGreaterThan(Duration.ofMillis(900));
+	}
+
+	@Test
+	void failsFastWhenTheServerAsksForMoreThanMaxServerDelay() {
+		this.server.stubFor(post(PATH).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "120")));
+		WebClient client = client(policy((retry) -> withMaxServerDelay(retry, Duration.ofSeconds(2))));
+		long start = System.nanoTime();
+		assertThatExceptionOfType(ServerDelayTooLongException.class).isThrownBy(() -> call(client))
+			.satisfies((ex) -> {
+				assertThat(ex.getRetryAt()).isBetween(Instant.now().plusSeconds(110), Instant.now().plusSeconds(121));
+				assertThat(ex.getAttempts()).isEqualTo(1);
+				assertThat(ex.getMessage()).contains("status_429");
+			});
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+		this.server.verify(1, postRequestedFor(urlEqualTo(PATH)));
+	}
+
+	@Test
+	void keepsTheBreakerOpenForAServerAskedWaitLongerThanItsOwn() {
+		this.server.stubFor(post(PATH).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "5")));
+		ProviderPolicy policy = policy((retry) -> withMaxServerDelay(retry, Duration.ofSeconds(2)));
+		policy = new ProviderPolicy(policy.name(), policy.baseUrl(), policy.protocol(), policy.retry(),
+				new CircuitBreakerPolicy(50, 20, 10, Duration.ofMillis(500), 1), policy.timeouts());
+		WebClient client = client(policy);
+		assertThatExceptionOfType(ServerDelayTooLongException.class).isThrownBy(() -> call(client));
+		assertThatExceptionOfType(CircuitOpenException.class).isThrownBy(() -> call(client))
+			.satisfies((ex) -> assertThat(ex.getRemainingOpen()).isGreaterThan(Duration.ofSeconds(4))
+				.isLessThanOrEqualTo(Duration.ofSeconds(5)));
+		this.server.verify(1, postRequestedFor(urlEqualTo(PATH)));
+	}
+
+	@Test
+	void sendsOnceWhenTheServerSaysNotToRetry() {
+		this.server.stubFor(post(PATH).willReturn(aResponse().withStatus(503).withHeader("x-should-retry", "false")
+			.withBody("{\"error\":{\"message\":\"down for maintenance\"}}")));
+		assertThatExceptionOfType(WebClientResponseException.class)
+			.isThrownBy(() -> call(client(policy(UnaryOperator.identity()))))
+			.satisfies((ex) -> {
+				assertThat(ex.getStatusCode().value()).isEqualTo(503);
+				assertThat(ex.getResponseBodyAsString()).contains("down for maintenance");
+			});
+		this.server.verify(1, postRequestedFor(urlEqualTo(PATH)));
+	}
+
+	@Test
+	void retriesAClientErrorWhenTheServerAsksForIt() {
+		failFirstThenAnswer(aResponse().withStatus(400).withHeader("x-should-retry", "true"));
+		assertThat(call(client(policy(UnaryOperator.identity())))).isEqualTo(ANSWER);
+		this.server.verify(2, postRequestedFor(urlEqualTo(PATH)));
+	}
+
+	@Test
+	void neverRetriesAnExhaustedQuota() {
+		this.server.stubFor(post(PATH).willReturn(aResponse().withStatus(429)
+			.withHeader("Content-Type", "application/json")
+			.withBody("{\"error\":{\"message\":\"You exceeded your current quota\",\"type\":\"insufficient_quota\","
+					+ "\"code\":\"insufficient_quota\"}}")));
+		assertThatExceptionOfType(WebClientResponseException.class)
+			.isThrownBy(() -> call(client(policy(UnaryOperator.identity()))))
+			.satisfies((ex) -> assertThat(ex.getResponseBodyAsString()).contains("insufficient_quota"));
+		this.server.verify(1, postRequestedFor(urlEqualTo(PATH)));
+	}
+
+	@Test
+	void retriesABodyCutOffDuringTheResponse() {
+		failFirstThenAnswer(aResponse().withFault(Fault.MALFORMED_RESPONSE_CHUNK));
+		assertThat(call(client(policy(UnaryOperator.identity())))).isEqualTo(ANSWER);
+		this.server.verify(2, postRequestedFor(urlEqualTo(PATH)));
+	}
+
+	@Test
+	void retriesAJsonBodyThatEndsBeforeItCloses() {
+		failFirstThenAnswer(okJson("{\"id\":\"chatcmpl-1\",\"choices\":[{\"message\":{\"content\":\"Hel"));
+		java.util.Map<String, Object> answer = client(policy(UnaryOperator.identity())).post()
+			.uri(PATH)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{}")
+			.retrieve()
+			.bodyToMono(new ParameterizedTypeReference<java.util.Map<String, Object>>() {
+			})
+			.block(Duration.ofSeconds(10));
+		assertThat(answer).containsEntry("id", "chatcmpl-1");
+		this.server.verify(2, postRequestedFor(urlEqualTo(PATH)));
+	}
+
+	@Test
+	void endsAtTheDeadlineWhenRetryingWouldCrossIt() {
+		this.server.stubFor(post(PATH).willReturn(aResponse().withStatus(503)));
+		ProviderPolicy policy = withTimeouts(policy((retry) -> new RetryPolicy(100, retry.connectionBackoff(),
+				new LinearBackoff(Duration.ofMillis(300), Duration.ofSeconds(10)), retry.retryOnStatus(),
+				retry.maxServerDelay(), retry.budget())), Duration.ofSeconds(5), Duration.ofSeconds(1));
+		WebClient client = client(policy);
+		long start = System.nanoTime();
+		assertThatExceptionOfType(DeadlineExceededException.class).isThrownBy(() -> call(client))
+			.satisfies((ex) -> assertThat(ex.getDeadline()).isEqualTo(Duration.ofSeconds(1)));
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1300));
+		// attempts at 0, 300 and 900 ms; the next wait of 900 ms would cross the deadline
+		this.server.verify(3, postRequestedFor(urlEqualTo(PATH)));
+	}
+
+	@Test
+	void endsAtTheDeadlineWhileAnAttemptIsUnderWay() {
+		this.server.stubFor(post(PATH).willReturn(okJson(ANSWER).withFixedDelay(5_000)));
+		WebClient client = client(withTimeouts(policy(UnaryOperator.identity()), Duration.ofSeconds(10),
+				Duration.ofSeconds(1)));
+		long start = System.nanoTime();
+		assertThatExceptionOfType(DeadlineExceededException.class).isThrownBy(() -> call(client));
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(900),
+				Duration.ofMillis(1500));
+	}
+
+	private ProviderPolicy policy(UnaryOperator<RetryPolicy> retry) {
+		ProviderPolicy policy = TestProviders.policy(this.server.baseUrl());
+		return TestProviders.with(policy, (r) -> retry.apply(r.withBudget(dev.llmresilience.core.BudgetPolicy.DEFAULT)));
+	}
+
+	private static RetryPolicy withMaxServerDelay(RetryPolicy retry, Duration maxServerDelay) {
+		return new RetryPolicy(retry.maxAttempts(), retry.connectionBackoff(), retry.overloadBackoff(),
+				retry.retryOnStatus(), maxServerDelay, retry.budget());
+	}
+
+	private static ProviderPolicy withTimeouts(ProviderPolicy policy, Duration response, Duration total) {
+		return new ProviderPolicy(policy.name(), policy.baseUrl(), policy.protocol(), policy.retry(),
+				policy.circuitBreaker(), new TimeoutPolicy(Duration.ofSeconds(2), response, Duration.ofSeconds(5), total));
+	}
+
+	private void failFirstThenAnswer(ResponseDefinitionBuilder failure) {
+		this.server.stubFor(post(PATH).inScenario("flaky")
+			.whenScenarioStateIs(Scenario.STARTED)
+			.willReturn(failure)
+			.willSetStateTo("recovered"));
+		this.server.stubFor(post(PATH).inScenario("flaky").whenScenarioStateIs("recovered").willReturn(okJson(ANSWER)));
+	}
+
+	private List<LoggedRequest> requests() {
+		List<LoggedRequest> requests = this.server.findAll(postRequestedFor(urlEqualTo(PATH)));
+		assertThat(requests).hasSize(2);
+		return requests;
+	}
+
+	private Duration gapBetweenRequests() {
+		List<LoggedRequest> requests = requests();
+		return Duration.between(requests.get(0).getLoggedDate().toInstant(), requests.get(1).getLoggedDate().toInstant());
+	}
+
+	private static WebClient client(ProviderPolicy policy) {
+		return WebClient.builder()
+			.baseUrl(policy.baseUrl().toString())
+			.filter(TestProviders.resilience(policy).filter())
+			.build();
+	}
+
+	private static String call(WebClient client) {
+		return client.post()
+			.uri(PATH)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{}")
+			.retrieve()
+			.bodyToMono(String.class)
+			.block(Duration.ofSeconds(20));
+	}
+
+
+}
