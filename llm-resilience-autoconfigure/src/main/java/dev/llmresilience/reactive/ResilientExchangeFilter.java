@@ -1,6 +1,7 @@
 package dev.llmresilience.reactive;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -37,8 +38,11 @@ public final class ResilientExchangeFilter implements ExchangeFilterFunction {
 
 	private final ProviderResilience provider;
 
+	private final StreamGuard streams;
+
 	ResilientExchangeFilter(ProviderResilience provider) {
 		this.provider = provider;
+		this.streams = new StreamGuard(provider);
 	}
 
 	@Override
@@ -55,6 +59,7 @@ public final class ResilientExchangeFilter implements ExchangeFilterFunction {
 
 	private Mono<ClientResponse> attempt(ClientRequest request, ExchangeFunction next, Call call) {
 		int attempt = call.attempts.incrementAndGet();
+		call.attemptStarted = ProviderResilience.now();
 		return next.exchange(request)
 			.timeout(this.provider.policy().timeouts().response())
 			.flatMap((response) -> inspect(response, call, attempt))
@@ -63,6 +68,11 @@ public final class ResilientExchangeFilter implements ExchangeFilterFunction {
 	}
 
 	private Mono<ClientResponse> inspect(ClientResponse response, Call call, int attempt) {
+		if (StreamGuard.isStream(response)) {
+			// the attempt lasts until the stream's first event: errors before it are retried, none after
+			return this.streams.awaitFirstEvent(response, call.attemptStarted, call.attempts::get,
+					(failure) -> failed(failure, null, call, attempt));
+		}
 		int status = response.statusCode().value();
 		if (!this.provider.classifier().isRetryableStatus(status)) {
 			Failure failure = (status >= 400) ? new Failure(FailureKind.FATAL, status, ServerHints.none()) : null;
@@ -125,6 +135,8 @@ public final class ResilientExchangeFilter implements ExchangeFilterFunction {
 		private final AtomicInteger attempts = new AtomicInteger();
 
 		private final AtomicReference<Failure> lastFailure = new AtomicReference<>();
+
+		private volatile Instant attemptStarted;
 
 		void observe(String outcome) {
 			ResilientExchangeFilter.this.provider.observer()
