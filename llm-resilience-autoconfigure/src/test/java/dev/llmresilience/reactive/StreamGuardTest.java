@@ -176,6 +176,28 @@ class StreamGuardTest {
 		assertThat(resilience.circuitBreaker().getMetrics().getNumberOfFailedCalls()).isEqualTo(1);
 	}
 
+	@Test
+	void givesExchangeToFluxTheTypedFailureItselfAndRecordsTheBreakOnce() {
+		serve((response) -> sse(response).sendString(events(1, 3))
+			.then(Mono.<Void>fromRunnable(() -> response.withConnection(Connection::dispose)).then(Mono.never())));
+		ProviderResilience resilience = resilience(TestProviders.timeouts());
+		// exchangeToFlux re-subscribes to a failed body to release it: that must not count as a second break
+		Flux<Integer> sequence = client(resilience).post()
+			.uri(PATH)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(REQUEST)
+			.exchangeToFlux((response) -> response.bodyToFlux(EVENT))
+			.map(StreamGuardTest::sequenceNumber);
+		StepVerifier.create(sequence)
+			.expectNext(1, 2, 3)
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOfSatisfying(StreamInterruptedException.class,
+					(interrupted) -> assertThat(interrupted.getEventsDelivered()).isEqualTo(3)))
+			.verify(Duration.ofSeconds(10));
+		assertThat(this.requestBodies).hasSize(1);
+		assertThat(this.failedAttempts).hasSize(1);
+		assertThat(resilience.circuitBreaker().getMetrics().getNumberOfFailedCalls()).isEqualTo(1);
+	}
+
 	@ParameterizedTest(name = "{0}")
 	@ValueSource(strings = { "anthropic overloaded_error", "anthropic api_error", "openai error chunk",
 			"anthropic overloaded_error split across writes", "after a keep-alive comment" })
@@ -292,11 +314,15 @@ class StreamGuardTest {
 
 	@Test
 	void judgesSlowCallsByTheTimeToTheFirstEventOnly() {
-		// a long, healthy generation: first event at once, the last one more than a second later
-		serve((response) -> sse(response).sendString(events(1, 8).delayElements(Duration.ofMillis(150))
-			.startWith(event(0))),
-				// a slow start: the first event comes after the slow-call threshold
-				(response) -> sse(response).sendString(events(1, 3).delaySubscription(Duration.ofMillis(600))));
+		// a warm-up, so that a cold JVM's first connection is not judged
+		Function<HttpServerResponse, Publisher<Void>> warmUp = (response) -> sse(response).sendString(events(1, 1));
+		// a long, healthy generation: the first event at once, the last one more than a second later
+		Function<HttpServerResponse, Publisher<Void>> longGeneration = (response) -> sse(response)
+			.sendString(events(1, 8).delayElements(Duration.ofMillis(150)).startWith(event(0)));
+		// a slow start: the first event comes after the slow-call threshold
+		Function<HttpServerResponse, Publisher<Void>> slowStart = (response) -> sse(response)
+			.sendString(events(1, 3).delaySubscription(Duration.ofMillis(600)));
+		serve(warmUp, longGeneration, slowStart);
 		ProviderPolicy policy = policy(TestProviders.timeouts());
 		CircuitBreakerConfig config = CircuitBreakerConfig
 			.from(ResilienceConfigs.circuitBreakerConfig(policy.circuitBreaker()))
@@ -305,6 +331,7 @@ class StreamGuardTest {
 		ProviderResilience resilience = new ProviderResilience(policy,
 				Retry.of(policy.name(), ResilienceConfigs.retryConfig(policy.retry().maxAttempts())),
 				CircuitBreaker.of(policy.name(), config), this.observer);
+		StepVerifier.create(sequence(resilience(TestProviders.timeouts()))).expectNext(1).verifyComplete();
 		StepVerifier.create(sequence(resilience)).expectNextSequence(range(0, 8)).verifyComplete();
 		assertThat(resilience.circuitBreaker().getMetrics().getNumberOfSlowCalls()).isZero();
 		StepVerifier.create(sequence(resilience)).expectNextSequence(range(1, 3)).verifyComplete();
@@ -361,11 +388,13 @@ class StreamGuardTest {
 			.bodyValue(REQUEST)
 			.retrieve()
 			.bodyToFlux(EVENT)
-			.map((event) -> {
-				Matcher matcher = SEQUENCE.matcher(String.valueOf(event.data()));
-				assertThat(matcher.find()).as("sequence number in %s", event.data()).isTrue();
-				return Integer.valueOf(matcher.group(1));
-			});
+			.map(StreamGuardTest::sequenceNumber);
+	}
+
+	private static Integer sequenceNumber(ServerSentEvent<String> event) {
+		Matcher matcher = SEQUENCE.matcher(String.valueOf(event.data()));
+		assertThat(matcher.find()).as("sequence number in %s", event.data()).isTrue();
+		return Integer.valueOf(matcher.group(1));
 	}
 
 	/**
