@@ -491,12 +491,14 @@ public class LlmResilienceProperties {
 		private Duration connect;
 
 		/**
-		 * Time from sending a request until its response headers arrive, per attempt.
+		 * Time from sending a request until its response headers arrive, per attempt; for a
+		 * stream of server-sent events, until its first event arrives.
 		 */
 		private Duration response;
 
 		/**
-		 * Longest gap between two events of a stream.
+		 * Longest gap between two pieces of a stream's data once its first event arrived; a
+		 * longer stall ends the stream with a StreamInterruptedException.
 		 */
 		private Duration streamIdle;
 

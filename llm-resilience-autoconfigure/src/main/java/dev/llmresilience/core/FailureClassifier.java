@@ -6,6 +6,7 @@ import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Locale;
@@ -94,6 +95,30 @@ public final class FailureClassifier {
 			current = current.getCause();
 		}
 		return Failure.of(kind);
+	}
+
+	/**
+	 * Classify one server-sent event that arrived before any content reached the caller: an error
+	 * sent inside a successful stream (Anthropic's {@code event: error}, an OpenAI-style
+	 * {@code {"error": ...}} chunk) is judged like the HTTP status its type stands for
+	 * ({@code overloaded_error} like 529, {@code api_error} like 500, {@code rate_limit_error} like
+	 * 429), so the configured statuses decide here too; an error of unknown type is worth a retry,
+	 * since nothing has reached the caller yet.
+	 * @param event the event's type, or {@code null} when it named none
+	 * @param data the event's data, its lines joined with {@code \n}
+	 * @param now the current instant, against which a wait stated in the event is measured
+	 * @return {@code null} when the event is no error; otherwise a {@link FailureKind#STREAM_ERROR}
+	 * when retrying can help, else {@link FailureKind#FATAL}
+	 */
+	public Failure classifyStreamEvent(String event, String data, Instant now) {
+		if (!StreamErrorEvent.isError(event, data)) {
+			return null;
+		}
+		ServerHints hints = ServerHints.parse((name) -> null, data, now);
+		int status = StreamErrorEvent.equivalentStatus(data);
+		boolean retryable = (status != StreamErrorEvent.UNKNOWN_STATUS) ? classify(status, hints).isRetryable()
+				: !hints.quotaExhausted() && !Boolean.FALSE.equals(hints.shouldRetry().orElse(null));
+		return new Failure(retryable ? FailureKind.STREAM_ERROR : FailureKind.FATAL, 0, hints);
 	}
 
 	private static FailureKind kindOf(int status) {

@@ -48,8 +48,11 @@ public final class ResilientExchangeFilter implements ExchangeFilterFunction {
 
 	private final ProviderResilience provider;
 
+	private final StreamGuard streams;
+
 	ResilientExchangeFilter(ProviderResilience provider) {
 		this.provider = provider;
+		this.streams = new StreamGuard(provider);
 	}
 
 	@Override
@@ -67,6 +70,7 @@ public final class ResilientExchangeFilter implements ExchangeFilterFunction {
 
 	private Mono<ClientResponse> attempt(ClientRequest request, ExchangeFunction next, Call call) {
 		int attempt = call.attempts.incrementAndGet();
+		call.attemptStarted = ProviderResilience.now();
 		Duration responseTimeout = min(this.provider.policy().timeouts().response(), call.remaining());
 		return next.exchange(request)
 			.timeout(responseTimeout)
@@ -83,9 +87,15 @@ public final class ResilientExchangeFilter implements ExchangeFilterFunction {
 	}
 
 	private Mono<ClientResponse> inspect(ClientResponse response, Call call, int attempt) {
+		if (StreamGuard.isStream(response)) {
+			// the attempt lasts until the stream's first event: errors before it are retried, none after
+			return this.streams.awaitFirstEvent(response, call.attemptStarted, call.attempts::get,
+					(failure) -> failed(failure, null, call, attempt));
+		}
 		int status = response.statusCode().value();
 		if (status < 400) {
 			if (ResponseBodies.isStream(response)) {
+				// other streaming types (NDJSON) are handed over unbuffered and unguarded
 				return Mono.just(succeeded(response));
 			}
 			return ResponseBodies.buffer(response, this.provider.bodyLimit()).map(this::succeeded);
@@ -197,6 +207,8 @@ public final class ResilientExchangeFilter implements ExchangeFilterFunction {
 		private final AtomicInteger attempts = new AtomicInteger();
 
 		private final AtomicReference<Failure> lastFailure = new AtomicReference<>();
+
+		private volatile Instant attemptStarted;
 
 		Duration remaining() {
 			Duration remaining = Duration.between(ProviderResilience.now(), this.deadline);
