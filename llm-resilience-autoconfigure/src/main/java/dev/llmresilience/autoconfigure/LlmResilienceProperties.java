@@ -14,7 +14,8 @@ import org.springframework.boot.context.properties.NestedConfigurationProperty;
 /**
  * Configuration properties for resilient calls to LLM providers.
  */
-@ConfigurationProperties("llm.resilience")
+// a misspelt property must stop start-up, not silently leave a default in place
+@ConfigurationProperties(prefix = "llm.resilience", ignoreUnknownFields = false)
 public class LlmResilienceProperties {
 
 	/**
