@@ -34,6 +34,11 @@ public class LlmResilienceProperties {
 	 */
 	private Map<String, Provider> providers = new LinkedHashMap<>();
 
+	/**
+	 * Health contributor settings.
+	 */
+	private final Health health = new Health();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -56,6 +61,10 @@ public class LlmResilienceProperties {
 
 	public void setProviders(Map<String, Provider> providers) {
 		this.providers = providers;
+	}
+
+	public Health getHealth() {
+		return this.health;
 	}
 
 	/**
@@ -472,6 +481,27 @@ public class LlmResilienceProperties {
 
 		public void setTotal(Duration total) {
 			this.total = total;
+		}
+
+	}
+
+	/**
+	 * How the {@code llmProviders} health contributor reports open circuit breakers.
+	 */
+	public static class Health {
+
+		/**
+		 * Whether an open circuit breaker reports DOWN, failing the application's health, instead of
+		 * CIRCUIT_OPEN.
+		 */
+		private boolean failOnOpen;
+
+		public boolean isFailOnOpen() {
+			return this.failOnOpen;
+		}
+
+		public void setFailOnOpen(boolean failOnOpen) {
+			this.failOnOpen = failOnOpen;
 		}
 
 	}
