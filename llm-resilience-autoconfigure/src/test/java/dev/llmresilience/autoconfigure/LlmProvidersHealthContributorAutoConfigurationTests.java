@@ -6,10 +6,15 @@ import io.github.resilience4j.springboot3.circuitbreaker.autoconfigure.CircuitBr
 import io.github.resilience4j.springboot3.retry.autoconfigure.RetryAutoConfiguration;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.actuate.autoconfigure.health.HealthContributorAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.health.HealthEndpointAutoConfiguration;
 import org.springframework.boot.actuate.health.CompositeHealthContributor;
 import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthComponent;
 import org.springframework.boot.actuate.health.HealthContributor;
+import org.springframework.boot.actuate.health.HealthEndpoint;
 import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.actuate.health.HttpCodeStatusMapper;
 import org.springframework.boot.actuate.health.NamedContributor;
 import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -22,6 +27,9 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class LlmProvidersHealthContributorAutoConfigurationTests {
+
+	private static final AutoConfigurations HEALTH_ENDPOINT = AutoConfigurations
+		.of(HealthContributorAutoConfiguration.class, HealthEndpointAutoConfiguration.class);
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(LlmResilienceAutoConfiguration.class,
@@ -83,6 +91,43 @@ class LlmProvidersHealthContributorAutoConfigurationTests {
 			assertThat(context).hasSingleBean(LlmClients.class);
 			assertThat(context).doesNotHaveBean("llmProvidersHealthContributor");
 		});
+	}
+
+	@Test
+	void leavesTheApplicationUpWhileABreakerIsOpen() {
+		this.contextRunner.withConfiguration(HEALTH_ENDPOINT).run((context) -> {
+			breaker(context, "synthetic").transitionToOpenState();
+			HealthComponent overall = context.getBean(HealthEndpoint.class).health();
+			// Boot's default order (DOWN, OUT_OF_SERVICE, UP, UNKNOWN) ignores statuses it does not list
+			assertThat(overall.getStatus()).isEqualTo(Status.UP);
+			assertThat(context.getBean(HealthEndpoint.class).healthForPath("llmProviders", "synthetic").getStatus())
+				.hasToString("CIRCUIT_OPEN");
+			assertThat(context.getBean(HttpCodeStatusMapper.class).getStatusCode(overall.getStatus())).isEqualTo(200);
+		});
+	}
+
+	@Test
+	void failsTheApplicationsHealthWhileABreakerIsOpenWhenTheUserOptsIn() {
+		this.contextRunner.withConfiguration(HEALTH_ENDPOINT)
+			.withPropertyValues("llm.resilience.health.fail-on-open=true")
+			.run((context) -> {
+				breaker(context, "synthetic").transitionToOpenState();
+				Status overall = context.getBean(HealthEndpoint.class).health().getStatus();
+				assertThat(overall).isEqualTo(Status.DOWN);
+				assertThat(context.getBean(HttpCodeStatusMapper.class).getStatusCode(overall)).isEqualTo(503);
+			});
+	}
+
+	@Test
+	void surfacesAnOpenBreakerWithoutFailingWhenTheStatusOrderListsIt() {
+		this.contextRunner.withConfiguration(HEALTH_ENDPOINT)
+			.withPropertyValues("management.endpoint.health.status.order=down,out-of-service,circuit-open,up,unknown")
+			.run((context) -> {
+				breaker(context, "synthetic").transitionToOpenState();
+				Status overall = context.getBean(HealthEndpoint.class).health().getStatus();
+				assertThat(overall).hasToString("CIRCUIT_OPEN");
+				assertThat(context.getBean(HttpCodeStatusMapper.class).getStatusCode(overall)).isEqualTo(200);
+			});
 	}
 
 	private static Health health(AssertableApplicationContext context, String provider) {
