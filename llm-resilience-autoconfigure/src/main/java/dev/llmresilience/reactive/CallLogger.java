@@ -45,9 +45,9 @@ final class CallLogger implements CallObserver {
 	@Override
 	public void onRetry(String provider, int attempt, int maxAttempts, Failure failure, RetryDecision decision) {
 		if (this.logger.isDebugEnabled()) {
-			this.logger.debug("LLM provider '%s': attempt %d of %d follows after %s chosen by %s%s".formatted(provider,
-					attempt + 1, maxAttempts, decision.delay(), decision.source().tag(),
-					(decision.serverRetryAt() != null) ? "; server asked for " + decision.serverRetryAt() : ""));
+			this.logger.debug("LLM provider '%s': attempt %d of %d follows in %d ms (%s)%s".formatted(provider,
+					attempt + 1, maxAttempts, decision.delay().toMillis(), decision.source().tag(),
+					(decision.serverRetryAt() != null) ? "; server asked to retry at " + decision.serverRetryAt() : ""));
 		}
 	}
 
