@@ -11,10 +11,9 @@ class InvalidPropertyFailureAnalyzer extends AbstractFailureAnalyzer<InvalidProp
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, InvalidPropertyException cause) {
-		return new FailureAnalysis(cause.getMessage(),
-				"Update '%s' in your application's configuration (application.yml, application.properties, environment)."
-					.formatted(cause.getProperty()),
-				cause);
+		String action = "Update '%s' in your application's configuration "
+				+ "(application.yml, application.properties, environment).";
+		return new FailureAnalysis(cause.getMessage(), action.formatted(cause.getProperty()), cause);
 	}
 
 }

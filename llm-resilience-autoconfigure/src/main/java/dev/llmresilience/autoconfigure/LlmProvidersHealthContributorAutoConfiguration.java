@@ -32,8 +32,9 @@ public class LlmProvidersHealthContributorAutoConfiguration {
 			LlmResilienceProperties properties) {
 		boolean failOnOpen = properties.getHealth().isFailOnOpen();
 		Map<String, ProviderHealthIndicator> indicators = new TreeMap<>();
-		llmClients.names()
-			.forEach((name) -> indicators.put(name, new ProviderHealthIndicator(llmClients.provider(name), failOnOpen)));
+		for (String name : llmClients.names()) {
+			indicators.put(name, new ProviderHealthIndicator(llmClients.provider(name), failOnOpen));
+		}
 		return CompositeHealthContributor.fromMap(indicators);
 	}
 

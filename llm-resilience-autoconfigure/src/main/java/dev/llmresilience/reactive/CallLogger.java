@@ -34,7 +34,8 @@ final class CallLogger implements CallObserver {
 			this.logger.debug("LLM provider '%s': attempt succeeded".formatted(provider));
 			return;
 		}
-		this.logger.debug("LLM provider '%s': attempt failed (%s): kind %s, status %d, %s; server hints: wait %s from %s, should-retry %s, quota exhausted %s"
+		this.logger.debug(("LLM provider '%s': attempt failed (%s): kind %s, status %d, %s; "
+				+ "server hints: wait %s from %s, should-retry %s, quota exhausted %s")
 			.formatted(provider, failure.cause(), failure.kind(), failure.status(),
 					retryable ? "retryable" : "not retryable",
 					failure.hints().retryAfter().map(Duration::toString).orElse("none"), failure.hints().source(),
@@ -47,7 +48,8 @@ final class CallLogger implements CallObserver {
 		if (this.logger.isDebugEnabled()) {
 			this.logger.debug("LLM provider '%s': attempt %d of %d follows in %d ms (%s)%s".formatted(provider,
 					attempt + 1, maxAttempts, decision.delay().toMillis(), decision.source().tag(),
-					(decision.serverRetryAt() != null) ? "; server asked to retry at " + decision.serverRetryAt() : ""));
+					(decision.serverRetryAt() != null) ? "; server asked to retry at " + decision.serverRetryAt()
+							: ""));
 		}
 	}
 

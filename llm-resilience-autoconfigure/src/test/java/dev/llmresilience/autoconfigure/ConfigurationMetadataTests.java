@@ -33,7 +33,8 @@ class ConfigurationMetadataTests {
 			.filter((property) -> property.path("name").asText().startsWith("llm.resilience.defaults."))
 			.toList();
 		assertThat(defaults).hasSizeGreaterThanOrEqualTo(18)
-			.allSatisfy((property) -> assertThat(property.has("defaultValue")).as(property.path("name").asText()).isTrue());
+			.allSatisfy((property) -> assertThat(property.has("defaultValue")).as(property.path("name").asText())
+				.isTrue());
 		assertThat(property("llm.resilience.defaults.retry.max-attempts").path("defaultValue").asInt()).isEqualTo(4);
 		assertThat(property("llm.resilience.defaults.timeouts.total").path("defaultValue").asText()).isEqualTo("5m");
 	}

@@ -27,7 +27,8 @@ class LlmProvidersEndpointAutoConfigurationTests {
 				LlmProvidersEndpointAutoConfiguration.class, WebClientAutoConfiguration.class,
 				ClientHttpConnectorAutoConfiguration.class, RetryAutoConfiguration.class,
 				CircuitBreakerAutoConfiguration.class))
-		.withPropertyValues("llm.resilience.providers.synthetic.base-url=https://user:secret@api.synthetic.new/openai/v1?key=sk-in-url",
+		.withPropertyValues(
+				"llm.resilience.providers.synthetic.base-url=https://user:secret@api.synthetic.new/v1?key=sk-in-url",
 				"llm.resilience.providers.synthetic.api-key=sk-test-not-shown",
 				"llm.resilience.providers.synthetic.retry.max-attempts=6",
 				"llm.resilience.providers.anthropic.base-url=https://api.anthropic.com",
@@ -63,7 +64,8 @@ class LlmProvidersEndpointAutoConfigurationTests {
 	@Test
 	void backsOffWhenDisabled() {
 		this.contextRunner
-			.withPropertyValues("management.endpoints.web.exposure.include=llmproviders", "llm.resilience.enabled=false")
+			.withPropertyValues("management.endpoints.web.exposure.include=llmproviders",
+					"llm.resilience.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(LlmProvidersEndpoint.class));
 	}
 
@@ -73,7 +75,9 @@ class LlmProvidersEndpointAutoConfigurationTests {
 			.run((context) -> {
 				// attempts reach the record through the providers' observer, as the filter reports them
 				LlmClients clients = context.getBean(LlmClients.class);
-				clients.provider("synthetic").observer().onAttempt("synthetic", Failure.of(FailureKind.PREMATURE_CLOSE), true);
+				clients.provider("synthetic")
+					.observer()
+					.onAttempt("synthetic", Failure.of(FailureKind.PREMATURE_CLOSE), true);
 				clients.provider("synthetic").observer().onAttempt("synthetic", null, false);
 				LlmProvidersEndpoint endpoint = context.getBean(LlmProvidersEndpoint.class);
 				Map<String, ProviderDescriptor> providers = endpoint.providers().providers();

@@ -47,7 +47,8 @@ class LlmProvidersHealthContributorAutoConfigurationTests {
 			assertThat(contributor).extracting(NamedContributor::getName).containsExactly("anthropic", "synthetic");
 			Health health = health(context, "synthetic");
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
-			assertThat(health.getDetails()).containsEntry("state", "CLOSED").containsKeys("failureRate", "bufferedCalls");
+			assertThat(health.getDetails()).containsEntry("state", "CLOSED")
+				.containsKeys("failureRate", "bufferedCalls");
 		});
 	}
 

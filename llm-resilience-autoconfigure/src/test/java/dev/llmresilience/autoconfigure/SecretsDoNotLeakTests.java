@@ -154,7 +154,8 @@ class SecretsDoNotLeakTests {
 		// one WARN line per retry: two for synthetic, one for claude; the rest is DEBUG
 		assertThat(output.getAll().lines().filter((line) -> line.contains(" WARN ") && line.contains("LLM provider")))
 			.hasSize(3)
-			.allSatisfy((line) -> assertThat(line).containsPattern("attempt \\d of 4 failed \\(\\w+\\); retrying in \\d+ ms \\((backoff|server)\\)"));
+			.allSatisfy((line) -> assertThat(line)
+				.containsPattern("attempt \\d of 4 failed \\(\\w+\\); retrying in \\d+ ms \\((backoff|server)\\)"));
 		for (String text : seen) {
 			assertThat(text).doesNotContain(OPENAI_KEY, ANTHROPIC_KEY, "LeakCanary", "PromptCanary", "AnswerCanary");
 		}

@@ -30,7 +30,8 @@ class RecentAttemptsTest {
 		assertThat(summary.window()).isEqualTo(4);
 		assertThat(summary.attempts()).isEqualTo(4);
 		assertThat(summary.succeeded()).isEqualTo(1);
-		assertThat(summary.failedByCause()).containsExactly(Map.entry("premature_close", 2), Map.entry("status_529", 1));
+		assertThat(summary.failedByCause()).containsExactly(Map.entry("premature_close", 2),
+				Map.entry("status_529", 1));
 		assertThat(summary.lastFailure()).isEqualTo(new RecentAttempts.LastFailure("premature_close", NOW));
 	}
 
