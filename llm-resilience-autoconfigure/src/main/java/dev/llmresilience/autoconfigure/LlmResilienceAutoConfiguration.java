@@ -18,6 +18,7 @@ import io.github.resilience4j.reactor.retry.RetryOperator;
 import io.github.resilience4j.retry.RetryRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -70,6 +71,7 @@ public class LlmResilienceAutoConfiguration {
 			.map((size) -> (int) Math.min(Integer.MAX_VALUE, size.toBytes()))
 			.orElse(ProviderResilience.DEFAULT_BODY_LIMIT);
 		ProviderPolicyFactory policies = new ProviderPolicyFactory(properties.getDefaults());
+		policies.checkDefaults();
 		Map<String, ProviderResilience> providers = new LinkedHashMap<>();
 		Map<String, Consumer<HttpHeaders>> authentication = new LinkedHashMap<>();
 		properties.getProviders().forEach((name, provider) -> {
@@ -83,6 +85,16 @@ public class LlmResilienceAutoConfiguration {
 		return new LlmClients(providers, authentication,
 				() -> webClientBuilder.getIfAvailable(WebClient::builder),
 				(provider) -> connectors.build(settings.withConnectTimeout(provider.policy().timeouts().connect())));
+	}
+
+	/**
+	 * Keep {@link LlmClients} eager under {@code spring.main.lazy-initialization}: creating it is what
+	 * checks the configuration, and a bad value must fail start-up, not the first call.
+	 * @return the filter
+	 */
+	@Bean
+	static LazyInitializationExcludeFilter llmClientsEagerInitialization() {
+		return LazyInitializationExcludeFilter.forBeanTypes(LlmClients.class);
 	}
 
 	private static Consumer<HttpHeaders> authentication(Provider provider) {

@@ -14,7 +14,8 @@ import org.springframework.boot.context.properties.NestedConfigurationProperty;
 /**
  * Configuration properties for resilient calls to LLM providers.
  */
-@ConfigurationProperties("llm.resilience")
+// a misspelt property must stop start-up, not silently leave a default in place
+@ConfigurationProperties(prefix = "llm.resilience", ignoreUnknownFields = false)
 public class LlmResilienceProperties {
 
 	/**
@@ -32,6 +33,11 @@ public class LlmResilienceProperties {
 	 * Providers by name; the name is also the resilience4j instance name.
 	 */
 	private Map<String, Provider> providers = new LinkedHashMap<>();
+
+	/**
+	 * Health contributor settings.
+	 */
+	private final Health health = new Health();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -55,6 +61,10 @@ public class LlmResilienceProperties {
 
 	public void setProviders(Map<String, Provider> providers) {
 		this.providers = providers;
+	}
+
+	public Health getHealth() {
+		return this.health;
 	}
 
 	/**
@@ -537,6 +547,27 @@ public class LlmResilienceProperties {
 
 		public void setTotal(Duration total) {
 			this.total = total;
+		}
+
+	}
+
+	/**
+	 * How the {@code llmProviders} health contributor reports open circuit breakers.
+	 */
+	public static class Health {
+
+		/**
+		 * Whether an open circuit breaker reports DOWN, failing the application's health, instead of
+		 * CIRCUIT_OPEN.
+		 */
+		private boolean failOnOpen;
+
+		public boolean isFailOnOpen() {
+			return this.failOnOpen;
+		}
+
+		public void setFailOnOpen(boolean failOnOpen) {
+			this.failOnOpen = failOnOpen;
 		}
 
 	}

@@ -31,6 +31,18 @@ final class ProviderPolicyFactory {
 		this.defaults = defaults;
 	}
 
+	/**
+	 * Check every default, even those each provider overrides and even with no provider configured,
+	 * so a bad value fails start-up the day it is written rather than the day a provider relies on it.
+	 * @throws InvalidPropertyException naming the first bad {@code llm.resilience.defaults.*} value
+	 */
+	void checkDefaults() {
+		// a provider that sets nothing of its own takes every value from the defaults
+		Provider nothingOwn = new Provider();
+		nothingOwn.setBaseUrl("http://defaults.invalid");
+		create("defaults", nothingOwn);
+	}
+
 	ProviderPolicy create(String name, Provider provider) {
 		String path = PREFIX + "providers." + name + ".";
 		Merger merger = new Merger(path, provider, this.defaults);

@@ -2,6 +2,7 @@ package dev.llmresilience.reactive;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -58,7 +59,9 @@ public final class ProviderResilience {
 		this.circuitBreaker = circuitBreaker;
 		this.classifier = policy.classifier();
 		this.planner = new RetryPlanner(policy.retry(), policy.retry().budget().create());
-		this.observer = (observer != null) ? observer : CallObserver.NONE;
+		// DEBUG details ride along with every provider, whatever the application observes
+		this.observer = CallObserver
+			.composite(List.of(CallLogger.INSTANCE, (observer != null) ? observer : CallObserver.NONE));
 		circuitBreaker.getEventPublisher().onStateTransition((event) -> {
 			if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
 				Duration open = Duration

@@ -63,7 +63,9 @@ public final class ResilientExchangeFilter implements ExchangeFilterFunction {
 				.transformDeferred(CircuitBreakerOperator.of(this.provider.circuitBreaker()))
 				.transformDeferred(RetryOperator.of(this.provider.retry()))
 				.timeout(this.provider.policy().timeouts().total())
-				.doOnSuccess((response) -> call.observe("success"))
+				// a client error handed to the caller untouched ended the call without success
+				.doOnSuccess((response) -> call.observe(
+						(response != null && response.statusCode().isError()) ? "fatal" : "success"))
 				.onErrorMap((ex) -> callFailure(ex, call));
 		});
 	}

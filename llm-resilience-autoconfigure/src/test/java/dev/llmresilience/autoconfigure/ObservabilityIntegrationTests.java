@@ -1,0 +1,254 @@
+package dev.llmresilience.autoconfigure;
+
+import java.time.Duration;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import dev.llmresilience.reactive.LlmClients;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The starter seen from outside: a real application with actuator over HTTP, calling a provider
+ * (WireMock) that closes the connection once before answering.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "spring.reactor.netty.shutdown-quiet-period=0s", "server.shutdown=immediate",
+				"management.endpoints.web.exposure.include=health,metrics,llmproviders,circuitbreakers,retries",
+				"management.endpoint.health.show-details=always",
+				"llm.resilience.defaults.retry.connection-backoff.initial=20ms",
+				"llm.resilience.defaults.retry.overload-backoff.step=20ms",
+				"llm.resilience.providers.synthetic.api-key=sk-integration-test",
+				"llm.resilience.providers.anthropic.base-url=https://api.anthropic.com",
+				"llm.resilience.providers.anthropic.protocol=anthropic" })
+class ObservabilityIntegrationTests {
+
+	private static final String PATH = "/v1/chat/completions";
+
+	private static final String ANSWER = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"choices\":[]}";
+
+	private static final WireMockServer provider = new WireMockServer(options().dynamicPort());
+
+	static {
+		provider.start();
+	}
+
+	@Autowired
+	private LlmClients clients;
+
+	@Autowired
+	private MeterRegistry meterRegistry;
+
+	@Autowired
+	private WebTestClient actuator;
+
+	@DynamicPropertySource
+	static void providerBaseUrl(DynamicPropertyRegistry registry) {
+		registry.add("llm.resilience.providers.synthetic.base-url", () -> provider.baseUrl() + "/v1");
+	}
+
+	@AfterAll
+	static void stopProvider() {
+		provider.stop();
+	}
+
+	@BeforeEach
+	void closeConnectionOnceThenAnswer() {
+		provider.resetAll();
+		provider.stubFor(post(PATH).inScenario("flaky")
+			.whenScenarioStateIs(Scenario.STARTED)
+			.willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE))
+			.willSetStateTo("recovered"));
+		provider.stubFor(post(PATH).inScenario("flaky").whenScenarioStateIs("recovered").willReturn(okJson(ANSWER)));
+	}
+
+	@Test
+	void countsTheRetriedPrematureCloseAndTheSuccessfulAttempt() {
+		double retryable = attempts("retryable", "premature_close");
+		double succeeded = attempts("success", "none");
+		assertThat(call()).isEqualTo(ANSWER);
+		provider.verify(2, postRequestedFor(urlEqualTo(PATH)).withHeader("Authorization",
+				equalTo("Bearer sk-integration-test")));
+		assertThat(attempts("retryable", "premature_close") - retryable).isEqualTo(1);
+		assertThat(attempts("success", "none") - succeeded).isEqualTo(1);
+		assertThat(this.meterRegistry.get("llm.resilience.retry.delay")
+			.tags("provider", "synthetic", "source", "backoff")
+			.timer()
+			.count()).isPositive();
+		assertThat(this.meterRegistry.get("llm.resilience.calls")
+			.tags("provider", "synthetic", "outcome", "success")
+			.timer()
+			.count()).isPositive();
+	}
+
+	@Test
+	void httpClientRequestsTimesTheCallNotEachAttempt() {
+		// WebClient starts its observation outside its filters, so the retries run inside one observation
+		long before = httpClientRequests();
+		double attemptsBefore = attempts("retryable", "premature_close") + attempts("success", "none");
+		call();
+		assertThat(attempts("retryable", "premature_close") + attempts("success", "none") - attemptsBefore)
+			.isEqualTo(2);
+		// the observation stops after the body is consumed, which may be just after the caller has it
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(httpClientRequests() - before).isEqualTo(1));
+	}
+
+	@Test
+	void resilience4jMetersTheProvidersRetryUnderItsName() {
+		this.actuator.get()
+			.uri("/actuator/metrics/resilience4j.retry.calls?tag=name:synthetic")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.name")
+			.isEqualTo("resilience4j.retry.calls")
+			.jsonPath("$.availableTags[?(@.tag == 'kind')]")
+			.exists();
+	}
+
+	@Test
+	void listsTheProviderInTheLlmProvidersEndpoint() {
+		call();
+		this.actuator.get()
+			.uri("/actuator/llmproviders")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.providers.synthetic.host")
+			.isEqualTo("localhost:" + provider.port())
+			.jsonPath("$.providers.synthetic.protocol")
+			.isEqualTo("openai")
+			.jsonPath("$.providers.synthetic.circuitBreaker.state")
+			.isEqualTo("CLOSED")
+			.jsonPath("$.providers.synthetic.recentAttempts.failed.premature_close")
+			.isNumber()
+			.jsonPath("$.providers.synthetic.policy.retry.maxAttempts")
+			.isEqualTo(4)
+			.jsonPath("$.providers.anthropic.protocol")
+			.isEqualTo("anthropic");
+		this.actuator.get()
+			.uri("/actuator/llmproviders/synthetic")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.policy.timeouts.total")
+			.isEqualTo("PT5M");
+		this.actuator.get().uri("/actuator/llmproviders/unknown").exchange().expectStatus().isNotFound();
+	}
+
+	@Test
+	void listsTheProviderInResilience4jsEndpoints() {
+		this.actuator.get()
+			.uri("/actuator/circuitbreakers")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.circuitBreakers.synthetic.state")
+			.isEqualTo("CLOSED");
+		this.actuator.get()
+			.uri("/actuator/retries")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.retries")
+			.value((retries) -> assertThat(retries).asString().contains("synthetic", "anthropic"));
+	}
+
+	@Test
+	void showsEachBreakersStateInHealthWithoutFailingIt() {
+		CircuitBreaker breaker = this.clients.provider("anthropic").circuitBreaker();
+		breaker.transitionToOpenState();
+		try {
+			this.actuator.get()
+				.uri("/actuator/health")
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody()
+				.jsonPath("$.status")
+				.isEqualTo("UP")
+				.jsonPath("$.components.llmProviders.components.synthetic.status")
+				.isEqualTo("UP")
+				.jsonPath("$.components.llmProviders.components.synthetic.details.state")
+				.isEqualTo("CLOSED")
+				.jsonPath("$.components.llmProviders.components.anthropic.status")
+				.isEqualTo("CIRCUIT_OPEN")
+				.jsonPath("$.components.llmProviders.components.anthropic.details.state")
+				.isEqualTo("OPEN")
+				.jsonPath("$.components.llmProviders.components.anthropic.details.remainingOpen")
+				.isNotEmpty();
+			this.actuator.get()
+				.uri("/actuator/health/llmProviders/anthropic")
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody()
+				.jsonPath("$.status")
+				.isEqualTo("CIRCUIT_OPEN");
+		}
+		finally {
+			breaker.transitionToClosedState();
+		}
+	}
+
+	private String call() {
+		return this.clients.webClient("synthetic")
+			.post()
+			.uri("/chat/completions")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+			.retrieve()
+			.bodyToMono(String.class)
+			.block();
+	}
+
+	private long httpClientRequests() {
+		var timer = this.meterRegistry.find("http.client.requests")
+			.tags("client.name", "localhost", "uri", PATH, "status", "200")
+			.timer();
+		return (timer != null) ? timer.count() : 0;
+	}
+
+	private double attempts(String outcome, String cause) {
+		var counter = this.meterRegistry.find("llm.resilience.attempts")
+			.tags("provider", "synthetic", "outcome", outcome, "cause", cause)
+			.counter();
+		return (counter != null) ? counter.count() : 0;
+	}
+
+	@SpringBootConfiguration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class Application {
+
+	}
+
+}
