@@ -30,7 +30,7 @@ public class FakeProviderProperties {
 	/**
 	 * How long a slow first byte holds back the response headers.
 	 */
-	private Duration slowFirstByte = Duration.ofMillis(1500);
+	private Duration slowFirstByte = Duration.ofSeconds(4);
 
 	/**
 	 * Wait a rate-limited answer asks for in its Retry-After and retry-after-ms headers.
@@ -164,12 +164,12 @@ public class FakeProviderProperties {
 		/**
 		 * Start of the window, measured from when the fake provider starts (just before the application context).
 		 */
-		private Duration start = Duration.ofSeconds(4);
+		private Duration start = Duration.ofSeconds(6);
 
 		/**
 		 * Length of the window; zero for no outage.
 		 */
-		private Duration duration = Duration.ofSeconds(2);
+		private Duration duration = Duration.ofMillis(1500);
 
 		public Fault getFault() {
 			return this.fault;
