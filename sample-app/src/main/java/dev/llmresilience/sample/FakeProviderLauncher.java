@@ -50,18 +50,23 @@ public class FakeProviderLauncher implements ApplicationContextInitializer<Confi
 			.bind(PROVIDERS, Bindable.mapOf(String.class, LlmResilienceProperties.Provider.class))
 			.orElseGet(Map::of);
 		environment.getPropertySources()
-			.addFirst(new MapPropertySource(PROPERTY_SOURCE_NAME, baseUrls(providers, provider)));
+			.addFirst(new MapPropertySource(PROPERTY_SOURCE_NAME, redirect(providers, provider)));
 	}
 
-	private static Map<String, Object> baseUrls(Map<String, LlmResilienceProperties.Provider> providers,
+	/**
+	 * Point every provider at the fake, and drop its API key: a real key in the environment has no business
+	 * travelling to the fake.
+	 */
+	private static Map<String, Object> redirect(Map<String, LlmResilienceProperties.Provider> providers,
 			FakeProvider fake) {
-		Map<String, Object> baseUrls = new LinkedHashMap<>();
+		Map<String, Object> properties = new LinkedHashMap<>();
 		providers.forEach((name, provider) -> {
 			// OpenAI clients put /v1 in the base URL and call /chat/completions; Anthropic's call /v1/messages.
 			String baseUrl = (provider.getProtocol() == Protocol.ANTHROPIC) ? fake.baseUrl() : fake.baseUrl() + "/v1";
-			baseUrls.put(PROVIDERS + "." + name + ".base-url", baseUrl);
+			properties.put(PROVIDERS + "." + name + ".base-url", baseUrl);
+			properties.put(PROVIDERS + "." + name + ".api-key", "");
 		});
-		return baseUrls;
+		return properties;
 	}
 
 }
