@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
@@ -78,14 +79,12 @@ public class DemoRun implements ApplicationRunner, ExitCodeGenerator {
 			this.tally.watch(name, this.clients.provider(name).circuitBreaker());
 		});
 		CallOutcomes outcomes = new CallOutcomes();
+		Map<String, String> firstAnswers = new ConcurrentHashMap<>();
 		long start = System.nanoTime();
 		Disposable display = this.progress.show(() -> status(outcomes, targets));
 		try {
-			calls().flatMap((call) -> send(chats, targets, call).doOnNext((answer) -> outcomes.succeeded())
-				.onErrorResume((ex) -> {
-					outcomes.failed(ex);
-					return Mono.empty();
-				}), this.properties.getConcurrency()).blockLast(DEADLINE);
+			calls().flatMap((call) -> send(chats, targets, call, outcomes, firstAnswers), this.properties.getConcurrency())
+				.blockLast(DEADLINE);
 		}
 		finally {
 			display.dispose();
@@ -99,6 +98,16 @@ public class DemoRun implements ApplicationRunner, ExitCodeGenerator {
 		this.exitCode = result.countsAgree() ? 0 : 1;
 		this.out.println();
 		this.out.print(result.render());
+		if (this.fake == null) {
+			// Against real providers, show that a model really answered; the fake's tokens say nothing.
+			targets.forEach((name) -> this.out.printf("first answer from %s: %s%n", name,
+					abbreviate(firstAnswers.getOrDefault(name, "(none)"))));
+		}
+	}
+
+	private static String abbreviate(String answer) {
+		String line = answer.replaceAll("\\s+", " ").strip();
+		return (line.length() > 72) ? line.substring(0, 71) + "..." : line;
 	}
 
 	/**
@@ -121,10 +130,17 @@ public class DemoRun implements ApplicationRunner, ExitCodeGenerator {
 		return (interval.isZero() || interval.isNegative()) ? calls : calls.delayElements(interval);
 	}
 
-	private Mono<String> send(Map<String, ProviderChat> chats, List<String> targets, int call) {
-		ProviderChat chat = chats.get(targets.get(call % targets.size()));
-		return isStream(call / targets.size()) ? chat.stream(this.properties.getPrompt())
+	// Every call ends here, answered or failed, so that one failure never stops the run.
+	private Mono<Void> send(Map<String, ProviderChat> chats, List<String> targets, int call, CallOutcomes outcomes,
+			Map<String, String> firstAnswers) {
+		String provider = targets.get(call % targets.size());
+		ProviderChat chat = chats.get(provider);
+		Mono<String> answer = isStream(call / targets.size()) ? chat.stream(this.properties.getPrompt())
 				: chat.complete(this.properties.getPrompt());
+		return answer.doOnNext((text) -> {
+			outcomes.succeeded();
+			firstAnswers.putIfAbsent(provider, text);
+		}).doOnError(outcomes::failed).onErrorComplete().then();
 	}
 
 	// Spread streaming evenly over the rounds, each round calling every provider once, so that every provider
@@ -163,7 +179,8 @@ public class DemoRun implements ApplicationRunner, ExitCodeGenerator {
 				this.properties.getCalls(), String.join(", ", targets), this.properties.getConcurrency(),
 				this.properties.getStreamShare() * 100);
 		if (this.fake != null) {
-			this.out.printf("fake provider at %s injects %s%n", this.fake.baseUrl(), faults(this.fake.plan()));
+			this.out.printf("fake provider at %s (seed %d) injects%n%s", this.fake.baseUrl(), this.fake.plan().seed(),
+					faults(this.fake.plan()));
 		}
 		targets.forEach((name) -> {
 			ProviderPolicy policy = this.clients.provider(name).policy();
@@ -175,19 +192,25 @@ public class DemoRun implements ApplicationRunner, ExitCodeGenerator {
 		this.out.println();
 	}
 
+	// Four rates a line, so the description fits a terminal.
 	private static String faults(FaultPlan plan) {
-		String rates = plan.rates()
+		List<String> rates = plan.rates()
 			.entrySet()
 			.stream()
 			.filter((rate) -> rate.getValue() > 0)
 			.map((rate) -> "%s %.0f%%".formatted(rate.getKey().name().toLowerCase(Locale.ROOT), rate.getValue() * 100))
-			.collect(Collectors.joining(", "));
-		String outages = plan.outages()
-			.stream()
-			.map((outage) -> "; %s on every request from %s to %s after its start"
-				.formatted(outage.fault().name().toLowerCase(Locale.ROOT), seconds(outage.from()), seconds(outage.to())))
-			.collect(Collectors.joining());
-		return (rates.isEmpty() ? "no faults" : rates) + outages;
+			.toList();
+		StringBuilder faults = new StringBuilder();
+		for (int i = 0; i < rates.size(); i += 4) {
+			faults.append("    ").append(String.join(", ", rates.subList(i, Math.min(i + 4, rates.size())))).append('\n');
+		}
+		if (rates.isEmpty()) {
+			faults.append("    no random faults\n");
+		}
+		plan.outages()
+			.forEach((outage) -> faults.append("    and %s to every request %s to %s after it started%n".formatted(
+					outage.fault().name().toLowerCase(Locale.ROOT), seconds(outage.from()), seconds(outage.to()))));
+		return faults.toString();
 	}
 
 	private String status(CallOutcomes outcomes, List<String> targets) {
