@@ -22,7 +22,7 @@ public class DemoProperties {
 	/**
 	 * Chat calls to send in all.
 	 */
-	private int calls = 120;
+	private int calls = 100;
 
 	/**
 	 * Calls in flight at most at one time.
@@ -32,7 +32,7 @@ public class DemoProperties {
 	/**
 	 * Pause between the starts of two calls, as requests reaching an application at a steady rate.
 	 */
-	private Duration interval = Duration.ofMillis(80);
+	private Duration interval = Duration.ofMillis(70);
 
 	/**
 	 * Share of the calls that ask for a streamed answer, between 0 and 1.
