@@ -17,6 +17,9 @@ final class DemoProgress {
 
 	private static final Duration PRINT = Duration.ofSeconds(1);
 
+	// A line wider than the terminal wraps, and \r then only returns to the start of its last part.
+	private static final int TERMINAL_WIDTH = 79;
+
 	private final PrintStream out;
 
 	private final boolean terminal;
@@ -50,9 +53,10 @@ final class DemoProgress {
 
 	private synchronized void print(String status) {
 		if (this.terminal) {
+			String line = (status.length() > TERMINAL_WIDTH) ? status.substring(0, TERMINAL_WIDTH) : status;
 			// Pad over what is left of a longer previous line.
-			this.out.print("\r" + status + " ".repeat(Math.max(0, this.lastWidth - status.length())));
-			this.lastWidth = status.length();
+			this.out.print("\r" + line + " ".repeat(Math.max(0, this.lastWidth - line.length())));
+			this.lastWidth = line.length();
 		}
 		else {
 			this.out.println(status);

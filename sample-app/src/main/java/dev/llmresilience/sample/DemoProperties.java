@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 /**
  * What the demo run does: how many calls, to whom, how fast, and what happens once it is done.
@@ -67,6 +68,7 @@ public class DemoProperties {
 	/**
 	 * Embedded fake provider.
 	 */
+	@NestedConfigurationProperty
 	private final FakeProviderProperties fakeProvider = new FakeProviderProperties();
 
 	public boolean isExitWhenDone() {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -16,6 +17,7 @@ import dev.llmresilience.core.ProviderPolicy;
 import dev.llmresilience.fakeprovider.FakeProvider;
 import dev.llmresilience.fakeprovider.FaultPlan;
 import dev.llmresilience.reactive.LlmClients;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -213,13 +215,25 @@ public class DemoRun implements ApplicationRunner, ExitCodeGenerator {
 		return faults.toString();
 	}
 
+	// Short enough for an 80-column terminal, where a wrapped line could not be redrawn in place: breakers are
+	// named only while they are not closed, and retries are left to the summary.
 	private String status(CallOutcomes outcomes, List<String> targets) {
-		String breakers = targets.stream()
-			.map((name) -> name + " " + this.clients.provider(name).circuitBreaker().getState())
-			.collect(Collectors.joining(", "));
-		return "%3d/%d calls: %d answered, %d failed | %d attempts, %d retries | breakers: %s".formatted(
-				outcomes.ended(), this.properties.getCalls(), outcomes.succeededCount(), outcomes.failedCount(),
-				this.tally.attemptsMade(), this.tally.retriesScheduled(), breakers);
+		Map<String, List<String>> notClosed = targets.stream()
+			.filter((name) -> this.clients.provider(name).circuitBreaker().getState() != CircuitBreaker.State.CLOSED)
+			.collect(Collectors.groupingBy((name) -> this.clients.provider(name)
+				.circuitBreaker()
+				.getState()
+				.name()
+				.toLowerCase(Locale.ROOT)
+				.replace('_', '-'), TreeMap::new, Collectors.toList()));
+		String breakers = notClosed.isEmpty() ? "breakers closed"
+				: notClosed.entrySet()
+					.stream()
+					.map((state) -> state.getKey() + ": " + String.join(", ", state.getValue()))
+					.collect(Collectors.joining("; "));
+		return "%3d/%d calls: %d ok, %d failed | %d attempts | %s".formatted(outcomes.ended(),
+				this.properties.getCalls(), outcomes.succeededCount(), outcomes.failedCount(),
+				this.tally.attemptsMade(), breakers);
 	}
 
 	private static String seconds(Duration duration) {

@@ -72,17 +72,17 @@ public record DemoSummary(List<String> providers, int calls, Duration elapsed, l
 		int leftWidth = width(left);
 		int rightWidth = width(right);
 		StringBuilder table = new StringBuilder();
-		table.append("%d calls to %s in %s%n%n".formatted(this.calls, String.join(", ", this.providers),
+		table.append("%d calls to %s in %s\n\n".formatted(this.calls, String.join(", ", this.providers),
 				seconds(this.elapsed)));
 		for (int i = 0; i < Math.max(left.size(), right.size()); i++) {
 			String line = cell(left, i, leftWidth) + ((i < right.size()) ? GAP + cell(right, i, rightWidth) : "");
 			table.append(line.stripTrailing()).append('\n');
 		}
 		table.append('\n');
-		table.append("calls %d = answered %d + typed failures %d + other failures %d%n".formatted(this.calls,
+		table.append("calls %d = answered %d + typed failures %d + other failures %d\n".formatted(this.calls,
 				this.succeeded, typedFailureCount(), otherFailureCount()));
 		if (this.fake != null) {
-			table.append("attempts made %d %s requests the fake provider received %d: %s%n".formatted(attemptsMade(),
+			table.append("attempts made %d %s requests the fake provider received %d: %s\n".formatted(attemptsMade(),
 					countsAgree() ? "=" : "!=", this.fake.received(),
 					countsAgree() ? "the counts agree" : "THE COUNTS DISAGREE"));
 		}
