@@ -93,11 +93,16 @@ final class StreamGuard {
 					// failing here cancels the body (closing the connection) and discards the first chunk
 					return Flux.error(failed.apply(failure));
 				}
+				// the attempt's outcome is reported once: a non-retryable error event now, otherwise when the
+				// stream ends (completed or cancelled: success; broken: interrupted)
+				AtomicBoolean reported = new AtomicBoolean(failure != null);
 				if (failure == null) {
 					this.provider.planner().onSuccess();
 				}
-				this.provider.observer().onAttempt(this.provider.name(), failure, false);
-				return Flux.just(committed(response, body, elapsedSince(attemptStarted), attempts));
+				else {
+					this.provider.observer().onAttempt(this.provider.name(), failure, false);
+				}
+				return Flux.just(committed(response, body, elapsedSince(attemptStarted), attempts, reported));
 			}, false)
 			.doOnDiscard(DataBuffer.class, DataBufferUtils::release)
 			.single()
@@ -114,12 +119,20 @@ final class StreamGuard {
 	}
 
 	private ClientResponse committed(ClientResponse response, Flux<DataBuffer> body, Duration timeToFirstEvent,
-			IntSupplier attempts) {
+			IntSupplier attempts, AtomicBoolean reported) {
 		SseEventScanner delivered = new SseEventScanner();
 		Duration idle = this.provider.policy().timeouts().streamIdle();
+		Runnable succeeded = () -> {
+			if (reported.compareAndSet(false, true)) {
+				this.provider.observer().onAttempt(this.provider.name(), null, false);
+			}
+		};
 		Flux<DataBuffer> guarded = body.timeout(idle)
 			.doOnNext(delivered::scan)
-			.onErrorMap((ex) -> interrupted(ex, idle, delivered.events(), timeToFirstEvent, attempts.getAsInt()));
+			.doOnComplete(succeeded)
+			.doOnCancel(succeeded)
+			.onErrorMap((ex) -> interrupted(ex, idle, delivered.events(), timeToFirstEvent, attempts.getAsInt(),
+					reported));
 		AtomicBoolean subscribed = new AtomicBoolean();
 		// WebClient may subscribe again to release a body it saw fail; that must not count as a second break
 		Flux<DataBuffer> once = Flux.defer(() -> subscribed.compareAndSet(false, true) ? guarded
@@ -130,7 +143,7 @@ final class StreamGuard {
 	}
 
 	private StreamInterruptedException interrupted(Throwable ex, Duration idle, long eventsDelivered,
-			Duration timeToFirstEvent, int attempts) {
+			Duration timeToFirstEvent, int attempts, AtomicBoolean reported) {
 		String reason = (ex instanceof TimeoutException) ? "no data for " + idle.toMillis() + " ms"
 				: this.provider.classifier().classify(ex).cause();
 		StreamInterruptedException interrupted = new StreamInterruptedException(this.provider.name(), attempts,
@@ -142,7 +155,9 @@ final class StreamGuard {
 		this.provider.circuitBreaker()
 			.onError(timeToFirstEvent.toNanos(), TimeUnit.NANOSECONDS,
 					new AttemptFailedException(failure, RetryDecision.stop(RetryDecision.Verdict.FATAL), ex));
-		this.provider.observer().onAttempt(this.provider.name(), failure, false);
+		if (reported.compareAndSet(false, true)) {
+			this.provider.observer().onAttempt(this.provider.name(), failure, false);
+		}
 		if (logger.isWarnEnabled()) {
 			logger.warn("LLM provider '%s': stream interrupted (%s) after %d event(s) reached the caller; not replayed"
 				.formatted(this.provider.name(), reason, eventsDelivered));

@@ -26,6 +26,7 @@ final class CallOutcomes {
 	}
 
 	void failed(Throwable failure) {
+		failure = typedCause(failure);
 		Map<String, LongAdder> counters = isTyped(failure) ? this.typedFailures : this.otherFailures;
 		counters.computeIfAbsent(label(failure), (k) -> new LongAdder()).increment();
 	}
@@ -37,6 +38,19 @@ final class CallOutcomes {
 	static boolean isTyped(Throwable failure) {
 		return failure instanceof LlmResilienceException || (failure instanceof WebClientResponseException response
 				&& response.getStatusCode().is4xxClientError());
+	}
+
+	/**
+	 * Spring's {@code retrieve()} wraps an error raised while a body is read (a stream broken after its first
+	 * event) in a {@link WebClientResponseException}; the starter's typed failure is its cause.
+	 */
+	static Throwable typedCause(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof LlmResilienceException) {
+				return cause;
+			}
+		}
+		return failure;
 	}
 
 	// A WebClientResponseException says little without its status: a 400 and a 200 cut short are not alike.

@@ -15,15 +15,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Runs the demo as the application does at start-up, against the embedded fake provider with a fixed seed, and
  * checks its summary against the fake's own counts.
  */
-// Only the two faults the test is about, at rates whose seeded draws never fail half of a 20-attempt window: the
-// breaker stays closed, so every call gets its retries. Stream faults stay out because a stream broken after its
-// first event reaches the caller as Spring's own exception until the starter guards streams.
+// The two faults the test is about, plus broken streams and error events, at rates whose seeded draws never fail
+// half of a 20-attempt window: the breaker stays closed, so every call gets its retries.
 @SpringBootTest(properties = { "demo.calls=40", "demo.concurrency=8", "demo.interval=0ms",
 		"demo.fake-provider.seed=19", "demo.fake-provider.rates.premature-close=0.15",
 		"demo.fake-provider.rates.overloaded=0.12", "demo.fake-provider.rates.connection-reset=0",
 		"demo.fake-provider.rates.slow-first-byte=0", "demo.fake-provider.rates.rate-limit=0",
-		"demo.fake-provider.rates.unavailable=0", "demo.fake-provider.rates.stream-error-event=0",
-		"demo.fake-provider.rates.stream-broken=0", "demo.fake-provider.outage.duration=0",
+		"demo.fake-provider.rates.unavailable=0", "demo.fake-provider.rates.stream-error-event=0.05",
+		"demo.fake-provider.rates.stream-broken=0.05", "demo.fake-provider.outage.duration=0",
 		"llm.resilience.providers.anthropic.api-key=sk-ant-stays-home" })
 class SampleDemoTests {
 
