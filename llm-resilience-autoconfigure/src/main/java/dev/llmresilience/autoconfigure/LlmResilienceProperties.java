@@ -33,6 +33,17 @@ public class LlmResilienceProperties {
 	 */
 	private Map<String, Provider> providers = new LinkedHashMap<>();
 
+	/**
+	 * Whether WebClient and RestClient builders from the application context send each request under a
+	 * provider's base URL through that provider's resilience, the longest matching base URL winning.
+	 */
+	private boolean routeByBaseUrl = true;
+
+	/**
+	 * Spring AI integration.
+	 */
+	private final SpringAi springAi = new SpringAi();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -55,6 +66,53 @@ public class LlmResilienceProperties {
 
 	public void setProviders(Map<String, Provider> providers) {
 		this.providers = providers;
+	}
+
+	public boolean isRouteByBaseUrl() {
+		return this.routeByBaseUrl;
+	}
+
+	public void setRouteByBaseUrl(boolean routeByBaseUrl) {
+		this.routeByBaseUrl = routeByBaseUrl;
+	}
+
+	public SpringAi getSpringAi() {
+		return this.springAi;
+	}
+
+	/**
+	 * How Spring AI's chat models are made resilient when Spring AI is on the classpath.
+	 */
+	public static class SpringAi {
+
+		/**
+		 * Whether Spring AI's clients are taken over: its own retry is switched off as configured below
+		 * and, in a reactive web application, a RestClient.Builder is contributed so that call() is covered.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Whether Spring AI's RetryTemplate is replaced by one that makes a single attempt, so that its
+		 * retries do not multiply with the provider's; an application's own RetryTemplate bean always wins.
+		 */
+		private boolean disableOwnRetry = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public boolean isDisableOwnRetry() {
+			return this.disableOwnRetry;
+		}
+
+		public void setDisableOwnRetry(boolean disableOwnRetry) {
+			this.disableOwnRetry = disableOwnRetry;
+		}
+
 	}
 
 	/**
