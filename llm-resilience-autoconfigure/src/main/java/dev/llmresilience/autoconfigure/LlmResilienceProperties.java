@@ -86,8 +86,9 @@ public class LlmResilienceProperties {
 	public static class SpringAi {
 
 		/**
-		 * Whether Spring AI's clients are taken over: its own retry is switched off as configured below
-		 * and, in a reactive web application, a RestClient.Builder is contributed so that call() is covered.
+		 * Whether Spring AI's chat models are handed over to the providers' resilience: its own retry may
+		 * be switched off and, in a reactive web application, a RestClient.Builder is contributed so that
+		 * call() is covered too.
 		 */
 		private boolean enabled = true;
 
