@@ -156,17 +156,18 @@ public final class ResilientRequestInterceptor implements ClientHttpRequestInter
 		return this.judge.failed(failure, cause, attempt, call.remaining());
 	}
 
+	/**
+	 * Return a failure as the interceptor may raise it: unchecked ones are raised here, I/O failures
+	 * returned as they are, anything else wrapped.
+	 */
 	private static IOException rethrow(Throwable failure) {
-		if (failure instanceof IOException ex) {
-			return ex;
-		}
 		if (failure instanceof RuntimeException ex) {
 			throw ex;
 		}
 		if (failure instanceof Error ex) {
 			throw ex;
 		}
-		return new IOException(failure);
+		return (failure instanceof IOException ex) ? ex : new IOException(failure);
 	}
 
 	/**
