@@ -26,6 +26,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.http.client.reactive.ClientHttpConnectorAutoConfiguration;
 import org.springframework.boot.autoconfigure.web.reactive.function.client.WebClientAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.ClientHttpRequestFactorySettings;
 import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
 import org.springframework.boot.http.client.reactive.ClientHttpConnectorSettings;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -34,6 +36,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
 import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
+import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -60,7 +63,10 @@ public class LlmResilienceAutoConfiguration {
 			ObjectProvider<CommonCircuitBreakerConfigurationProperties> circuitBreakerProperties,
 			ObjectProvider<CallObserver> observers, ObjectProvider<WebClient.Builder> webClientBuilder,
 			ObjectProvider<ClientHttpConnectorBuilder<?>> connectorBuilder,
-			ObjectProvider<ClientHttpConnectorSettings> connectorSettings, Environment environment) {
+			ObjectProvider<ClientHttpConnectorSettings> connectorSettings, Environment environment,
+			ObjectProvider<RestClient.Builder> restClientBuilder,
+			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> requestFactoryBuilder,
+			ObjectProvider<ClientHttpRequestFactorySettings> requestFactorySettings) {
 		Resilience4jInstances instances = new Resilience4jInstances(
 				retryRegistry.getIfAvailable(RetryRegistry::ofDefaults),
 				circuitBreakerRegistry.getIfAvailable(CircuitBreakerRegistry::ofDefaults),
@@ -84,7 +90,8 @@ public class LlmResilienceAutoConfiguration {
 		ClientHttpConnectorSettings settings = connectorSettings.getIfAvailable(ClientHttpConnectorSettings::defaults);
 		return new LlmClients(providers, authentication,
 				() -> webClientBuilder.getIfAvailable(WebClient::builder),
-				(provider) -> connectors.build(settings.withConnectTimeout(provider.policy().timeouts().connect())));
+				(provider) -> connectors.build(settings.withConnectTimeout(provider.policy().timeouts().connect())),
+				new ProviderRestClientBuilders(restClientBuilder, requestFactoryBuilder, requestFactorySettings));
 	}
 
 	/**

@@ -39,6 +39,17 @@ public class LlmResilienceProperties {
 	 */
 	private final Health health = new Health();
 
+	/**
+	 * Whether WebClient and RestClient builders from the application context send each request under a
+	 * provider's base URL through that provider's resilience, the longest matching base URL winning.
+	 */
+	private boolean routeByBaseUrl = true;
+
+	/**
+	 * Spring AI integration.
+	 */
+	private final SpringAi springAi = new SpringAi();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -65,6 +76,54 @@ public class LlmResilienceProperties {
 
 	public Health getHealth() {
 		return this.health;
+	}
+
+	public boolean isRouteByBaseUrl() {
+		return this.routeByBaseUrl;
+	}
+
+	public void setRouteByBaseUrl(boolean routeByBaseUrl) {
+		this.routeByBaseUrl = routeByBaseUrl;
+	}
+
+	public SpringAi getSpringAi() {
+		return this.springAi;
+	}
+
+	/**
+	 * How Spring AI's chat models are made resilient when Spring AI is on the classpath.
+	 */
+	public static class SpringAi {
+
+		/**
+		 * Whether Spring AI's chat models are handed over to the providers' resilience: its own retry may
+		 * be switched off and, in a reactive web application, a RestClient.Builder is contributed so that
+		 * call() is covered too.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Whether Spring AI's RetryTemplate is replaced by one that makes a single attempt, so that its
+		 * retries do not multiply with the provider's; an application's own RetryTemplate bean always wins.
+		 */
+		private boolean disableOwnRetry = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public boolean isDisableOwnRetry() {
+			return this.disableOwnRetry;
+		}
+
+		public void setDisableOwnRetry(boolean disableOwnRetry) {
+			this.disableOwnRetry = disableOwnRetry;
+		}
+
 	}
 
 	/**

@@ -10,11 +10,12 @@ import java.util.function.Supplier;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.client.reactive.ClientHttpConnector;
+import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * Resilient WebClients for the configured LLM providers.
+ * Resilient WebClients and RestClients for the configured LLM providers.
  */
 public class LlmClients {
 
@@ -26,6 +27,8 @@ public class LlmClients {
 
 	private final Function<ProviderResilience, ClientHttpConnector> connectors;
 
+	private final Function<ProviderResilience, RestClient.Builder> restClientBuilders;
+
 	/**
 	 * Create the clients.
 	 * @param providers each provider's resilience, by name
@@ -35,10 +38,26 @@ public class LlmClients {
 	 */
 	public LlmClients(Map<String, ProviderResilience> providers, Map<String, Consumer<HttpHeaders>> authentication,
 			Supplier<WebClient.Builder> builders, Function<ProviderResilience, ClientHttpConnector> connectors) {
+		this(providers, authentication, builders, connectors, null);
+	}
+
+	/**
+	 * Create the clients, blocking ones included.
+	 * @param providers each provider's resilience, by name
+	 * @param authentication the headers that authenticate with each provider, by name
+	 * @param builders a source of fresh WebClient builders (the application's prototype builder)
+	 * @param connectors the HTTP connector for each provider, with its connect timeout
+	 * @param restClientBuilders a fresh RestClient builder for each provider, its resilience interceptor
+	 * and timeouts set, or {@code null} to make no RestClients
+	 */
+	public LlmClients(Map<String, ProviderResilience> providers, Map<String, Consumer<HttpHeaders>> authentication,
+			Supplier<WebClient.Builder> builders, Function<ProviderResilience, ClientHttpConnector> connectors,
+			Function<ProviderResilience, RestClient.Builder> restClientBuilders) {
 		this.providers = Collections.unmodifiableMap(new LinkedHashMap<>(providers));
 		this.authentication = Map.copyOf(authentication);
 		this.builders = builders;
 		this.connectors = connectors;
+		this.restClientBuilders = restClientBuilders;
 	}
 
 	/**
@@ -73,6 +92,8 @@ public class LlmClients {
 	public WebClient webClient(String provider) {
 		ProviderResilience resilience = provider(provider);
 		WebClient.Builder builder = this.builders.get()
+			// this client names its provider: URL routing would wrap it a second time, maybe as another provider
+			.filters((filters) -> filters.removeIf(ProviderRoutingFilter.class::isInstance))
 			.baseUrl(resilience.policy().baseUrl().toString())
 			.defaultHeaders(this.authentication.getOrDefault(provider, (headers) -> {
 			}))
@@ -82,6 +103,25 @@ public class LlmClients {
 			builder.clientConnector(connector);
 		}
 		return builder.build();
+	}
+
+	/**
+	 * Return a new RestClient for a provider: the application's builder with the provider's base URL,
+	 * authentication, timeouts and resilience interceptor.
+	 * @param provider the provider's name
+	 * @return a RestClient
+	 * @throws IllegalStateException if these clients were created without RestClient support
+	 */
+	public RestClient restClient(String provider) {
+		ProviderResilience resilience = provider(provider);
+		if (this.restClientBuilders == null) {
+			throw new IllegalStateException("These LlmClients were created without RestClient support");
+		}
+		return this.restClientBuilders.apply(resilience)
+			.baseUrl(resilience.policy().baseUrl().toString())
+			.defaultHeaders(this.authentication.getOrDefault(provider, (headers) -> {
+			}))
+			.build();
 	}
 
 	/**

@@ -137,7 +137,7 @@ public final class ProviderResilience {
 	 * Return the current instant on Reactor's clock, so virtual time in tests moves it too.
 	 * @return now
 	 */
-	static Instant now() {
+	public static Instant now() {
 		return Instant.ofEpochMilli(Schedulers.parallel().now(TimeUnit.MILLISECONDS));
 	}
 

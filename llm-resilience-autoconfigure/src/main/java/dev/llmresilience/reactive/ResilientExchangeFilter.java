@@ -2,23 +2,13 @@ package dev.llmresilience.reactive;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
-import dev.llmresilience.core.CircuitOpenException;
-import dev.llmresilience.core.DeadlineExceededException;
 import dev.llmresilience.core.Failure;
 import dev.llmresilience.core.FailureKind;
-import dev.llmresilience.core.RetriesExhaustedException;
-import dev.llmresilience.core.RetryDecision;
-import dev.llmresilience.core.ServerDelayTooLongException;
-import dev.llmresilience.core.ServerHints;
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import io.github.resilience4j.reactor.retry.RetryOperator;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 
 import org.springframework.web.reactive.function.client.ClientRequest;
@@ -39,27 +29,36 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
  */
 public final class ResilientExchangeFilter implements ExchangeFilterFunction {
 
-	private static final Log logger = LogFactory.getLog(ResilientExchangeFilter.class);
+	/**
+	 * Request attribute naming the provider whose resilience already runs a request: an inner filter or
+	 * interceptor that finds it lets the request through, so attempts never multiply.
+	 */
+	public static final String PROVIDER_ATTRIBUTE = "dev.llmresilience.provider";
 
 	/** Error bodies are read only this far for hints: they are small, and never handed to logs. */
 	private static final int ERROR_BODY_LIMIT = 64 * 1024;
-
-	private static final String SHOULD_RETRY = "x-should-retry";
 
 	private final ProviderResilience provider;
 
 	private final StreamGuard streams;
 
+	private final AttemptJudge judge;
+
 	ResilientExchangeFilter(ProviderResilience provider) {
 		this.provider = provider;
 		this.streams = new StreamGuard(provider);
+		this.judge = new AttemptJudge(provider);
 	}
 
 	@Override
 	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
+		if (request.attribute(PROVIDER_ATTRIBUTE).isPresent()) {
+			return next.exchange(request);
+		}
+		ClientRequest marked = ClientRequest.from(request).attribute(PROVIDER_ATTRIBUTE, this.provider.name()).build();
 		return Mono.defer(() -> {
 			Call call = new Call();
-			return Mono.defer(() -> attempt(request, next, call))
+			return Mono.defer(() -> attempt(marked, next, call))
 				.transformDeferred(CircuitBreakerOperator.of(this.provider.circuitBreaker()))
 				.transformDeferred(RetryOperator.of(this.provider.retry()))
 				.timeout(this.provider.policy().timeouts().total())
@@ -85,7 +84,7 @@ public final class ResilientExchangeFilter implements ExchangeFilterFunction {
 		if (ex instanceof ResponseBodies.TruncatedBodyException) {
 			return Failure.of(FailureKind.TRUNCATED_BODY);
 		}
-		return this.provider.classifier().classify(ex);
+		return this.judge.classify(ex);
 	}
 
 	private Mono<ClientResponse> inspect(ClientResponse response, Call call, int attempt) {
@@ -102,17 +101,14 @@ public final class ResilientExchangeFilter implements ExchangeFilterFunction {
 			}
 			return ResponseBodies.buffer(response, this.provider.bodyLimit()).map(this::succeeded);
 		}
-		boolean serverSaysRetry = "true".equalsIgnoreCase(response.headers().asHttpHeaders().getFirst(SHOULD_RETRY));
-		if (!this.provider.classifier().isRetryableStatus(status) && !serverSaysRetry) {
-			this.provider.observer().onAttempt(this.provider.name(), new Failure(FailureKind.FATAL, status, null), false);
+		if (!this.judge.mayRetry(status, response.headers().asHttpHeaders()::getFirst)) {
+			this.judge.notRetried(new Failure(FailureKind.FATAL, status, null));
 			return Mono.just(response);
 		}
 		return ResponseBodies.text(response, ERROR_BODY_LIMIT).flatMap((body) -> {
-			ServerHints hints = ServerHints.parse(response.headers().asHttpHeaders()::getFirst, body,
-					ProviderResilience.now());
-			Failure failure = this.provider.classifier().classify(status, hints);
+			Failure failure = this.judge.classify(status, response.headers().asHttpHeaders()::getFirst, body);
 			if (!failure.isRetryable()) {
-				this.provider.observer().onAttempt(this.provider.name(), failure, false);
+				this.judge.notRetried(failure);
 				return Mono.just(response.mutate().body(body).build());
 			}
 			return Mono.error(failed(failure, null, call, attempt));
@@ -120,74 +116,17 @@ public final class ResilientExchangeFilter implements ExchangeFilterFunction {
 	}
 
 	private ClientResponse succeeded(ClientResponse response) {
-		this.provider.planner().onSuccess();
-		this.provider.observer().onAttempt(this.provider.name(), null, false);
+		this.judge.succeeded();
 		return response;
 	}
 
-	private AttemptFailedException failed(Failure failure, Throwable cause, Call call, int attempt) {
-		int maxAttempts = this.provider.maxAttempts();
-		Instant now = ProviderResilience.now();
-		RetryDecision decision = this.provider.planner().decide(failure, attempt, maxAttempts, call.remaining(), now);
+	private RuntimeException failed(Failure failure, Throwable cause, Call call, int attempt) {
 		call.lastFailure.set(failure);
-		this.provider.observer().onAttempt(this.provider.name(), failure, failure.isRetryable());
-		hearTheServer(failure, decision);
-		if (decision.isRetry()) {
-			if (logger.isWarnEnabled()) {
-				logger.warn("LLM provider '%s': attempt %d of %d failed (%s); retrying in %d ms (%s)".formatted(
-						this.provider.name(), attempt, maxAttempts, failure.cause(), decision.delay().toMillis(),
-						decision.source().tag()));
-			}
-			this.provider.observer().onRetry(this.provider.name(), attempt, maxAttempts, failure, decision);
-		}
-		else if (logger.isDebugEnabled()) {
-			logger.debug("LLM provider '%s': attempt %d of %d failed (%s); not retried: %s".formatted(
-					this.provider.name(), attempt, maxAttempts, failure.cause(), decision.verdict()));
-		}
-		return new AttemptFailedException(failure, decision, cause);
-	}
-
-	/**
-	 * An overload or rate-limit answer that names a wait longer than the breaker would stay open keeps
-	 * the breaker open until then: every other call would meet the same answer.
-	 */
-	private void hearTheServer(Failure failure, RetryDecision decision) {
-		if (decision.serverRetryAt() != null && (failure.kind() == FailureKind.OVERLOAD
-				|| failure.kind() == FailureKind.RATE_LIMIT)) {
-			Duration wait = Duration.between(ProviderResilience.now(), decision.serverRetryAt());
-			if (wait.compareTo(this.provider.policy().circuitBreaker().waitDurationInOpenState()) > 0) {
-				this.provider.openUntil(decision.serverRetryAt());
-			}
-		}
+		return this.judge.failed(failure, cause, attempt, call.remaining());
 	}
 
 	private Throwable callFailure(Throwable ex, Call call) {
-		int attempts = call.attempts.get();
-		Failure last = call.lastFailure.get();
-		Throwable result;
-		if (ex instanceof CallNotPermittedException) {
-			result = new CircuitOpenException(this.provider.name(), attempts, last, this.provider.remainingOpen(), ex);
-		}
-		else if (ex instanceof TimeoutException) {
-			result = new DeadlineExceededException(this.provider.name(), attempts, last,
-					this.provider.policy().timeouts().total(), ex);
-		}
-		else if (ex instanceof AttemptFailedException failed) {
-			result = switch (failed.decision().verdict()) {
-				case FATAL -> (failed.getCause() != null) ? failed.getCause() : failed;
-				case SERVER_DELAY_TOO_LONG -> new ServerDelayTooLongException(this.provider.name(), attempts,
-						failed.failure(), failed.decision().serverRetryAt(), failed.getCause());
-				case DEADLINE -> new DeadlineExceededException(this.provider.name(), attempts, failed.failure(),
-						this.provider.policy().timeouts().total(), failed.getCause());
-				case BUDGET -> new RetriesExhaustedException(this.provider.name(), attempts, failed.failure(), true,
-						failed.getCause());
-				default -> new RetriesExhaustedException(this.provider.name(), attempts, failed.failure(),
-						failed.getCause());
-			};
-		}
-		else {
-			result = ex;
-		}
+		Throwable result = this.judge.callFailure(ex, call.attempts.get(), call.lastFailure.get());
 		call.observe(result.getClass().getSimpleName());
 		return result;
 	}

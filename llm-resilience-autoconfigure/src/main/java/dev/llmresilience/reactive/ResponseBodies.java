@@ -1,19 +1,13 @@
 package dev.llmresilience.reactive;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.io.JsonEOFException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
-import org.springframework.http.MediaType;
-import org.springframework.util.ClassUtils;
 import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.client.ClientResponse;
 
@@ -22,9 +16,6 @@ import org.springframework.web.reactive.function.client.ClientResponse;
  * is retried instead of reaching the caller as a decoding error.
  */
 final class ResponseBodies {
-
-	private static final boolean JACKSON_PRESENT = ClassUtils.isPresent("com.fasterxml.jackson.core.JsonFactory",
-			ResponseBodies.class.getClassLoader());
 
 	private ResponseBodies() {
 	}
@@ -35,10 +26,7 @@ final class ResponseBodies {
 	 * @return whether it streams
 	 */
 	static boolean isStream(ClientResponse response) {
-		MediaType type = response.headers().contentType().orElse(null);
-		return type != null && (MediaType.TEXT_EVENT_STREAM.isCompatibleWith(type)
-				|| MediaType.APPLICATION_NDJSON.isCompatibleWith(type)
-				|| "application/stream+json".equalsIgnoreCase(type.getType() + "/" + type.getSubtype()));
+		return BodyShape.isStream(response.headers().contentType().orElse(null));
 	}
 
 	/**
@@ -54,7 +42,7 @@ final class ResponseBodies {
 				byte[] bytes = new byte[joined.readableByteCount()];
 				joined.read(bytes);
 				DataBufferUtils.release(joined);
-				if (isJson(response) && JsonCompleteness.endsEarly(bytes)) {
+				if (isJson(response) && BodyShape.endsEarly(bytes)) {
 					throw new TruncatedBodyException();
 				}
 				return response.mutate()
@@ -81,34 +69,7 @@ final class ResponseBodies {
 	}
 
 	private static boolean isJson(ClientResponse response) {
-		MediaType type = response.headers().contentType().orElse(null);
-		return JACKSON_PRESENT && type != null && type.getSubtype().toLowerCase().endsWith("json");
-	}
-
-	/**
-	 * Finds JSON documents that end before their structure closes: the mark of a body cut off while
-	 * the framing (a Content-Length, a final chunk) still looked complete. Loaded only with Jackson.
-	 */
-	private static final class JsonCompleteness {
-
-		private static final JsonFactory JSON = new JsonFactory();
-
-		static boolean endsEarly(byte[] body) {
-			try (JsonParser parser = JSON.createParser(body)) {
-				while (parser.nextToken() != null) {
-					// reading every token is what finds the early end
-				}
-				return false;
-			}
-			catch (JsonEOFException ex) {
-				return true;
-			}
-			catch (IOException ex) {
-				// malformed rather than cut off: the caller's decoder reports it
-				return false;
-			}
-		}
-
+		return BodyShape.isCheckableJson(response.headers().contentType().orElse(null));
 	}
 
 	/**

@@ -46,6 +46,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 @ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.reactor.netty.shutdown-quiet-period=0s", "server.shutdown=immediate",
+				// Spring AI is on the test classpath for its own tests; its models need keys this test has not
+				"spring.ai.model.chat=none", "spring.ai.model.embedding=none", "spring.ai.model.image=none",
+				"spring.ai.model.audio.speech=none", "spring.ai.model.audio.transcription=none",
+				"spring.ai.model.moderation=none",
 				"logging.level.dev.llmresilience=DEBUG", "management.endpoints.web.exposure.include=*",
 				"management.endpoint.health.show-details=always",
 				"llm.resilience.defaults.retry.connection-backoff.initial=20ms",

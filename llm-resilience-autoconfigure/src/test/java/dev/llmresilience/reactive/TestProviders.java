@@ -19,43 +19,43 @@ import io.github.resilience4j.retry.Retry;
 /**
  * Policies with short waits, so tests over real HTTP stay fast.
  */
-final class TestProviders {
+public final class TestProviders {
 
-	static final Set<Integer> RETRY_ON = Set.of(408, 429, 500, 502, 503, 504, 529);
+	public static final Set<Integer> RETRY_ON = Set.of(408, 429, 500, 502, 503, 504, 529);
 
 	private TestProviders() {
 	}
 
-	static RetryPolicy retry(int maxAttempts) {
+	public static RetryPolicy retry(int maxAttempts) {
 		return new RetryPolicy(maxAttempts, new ExponentialBackoff(Duration.ofMillis(20), 2.0, Duration.ofMillis(200), 0.25),
 				new LinearBackoff(Duration.ofMillis(20), Duration.ofMillis(200)), RETRY_ON, Duration.ofSeconds(5));
 	}
 
-	static CircuitBreakerPolicy lenientBreaker() {
+	public static CircuitBreakerPolicy lenientBreaker() {
 		return new CircuitBreakerPolicy(100, 100, 100, Duration.ofSeconds(30), 1);
 	}
 
-	static TimeoutPolicy timeouts() {
+	public static TimeoutPolicy timeouts() {
 		return new TimeoutPolicy(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(5),
 				Duration.ofSeconds(30));
 	}
 
-	static ProviderPolicy policy(String baseUrl) {
+	public static ProviderPolicy policy(String baseUrl) {
 		return new ProviderPolicy("test", URI.create(baseUrl), Protocol.OPENAI, retry(4), lenientBreaker(), timeouts());
 	}
 
-	static ProviderResilience resilience(ProviderPolicy policy) {
+	public static ProviderResilience resilience(ProviderPolicy policy) {
 		return resilience(policy, CallObserver.NONE);
 	}
 
-	static ProviderResilience resilience(ProviderPolicy policy, CallObserver observer) {
+	public static ProviderResilience resilience(ProviderPolicy policy, CallObserver observer) {
 		return new ProviderResilience(policy,
 				Retry.of(policy.name(), ResilienceConfigs.retryConfig(policy.retry().maxAttempts())),
 				CircuitBreaker.of(policy.name(), ResilienceConfigs.circuitBreakerConfig(policy.circuitBreaker())),
 				observer);
 	}
 
-	static ProviderPolicy with(ProviderPolicy policy, UnaryOperator<RetryPolicy> retry) {
+	public static ProviderPolicy with(ProviderPolicy policy, UnaryOperator<RetryPolicy> retry) {
 		return new ProviderPolicy(policy.name(), policy.baseUrl(), policy.protocol(), retry.apply(policy.retry()),
 				policy.circuitBreaker(), policy.timeouts());
 	}
