@@ -2,22 +2,21 @@ package dev.llmresilience.autoconfigure;
 
 import java.time.Duration;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.llmresilience.reactive.LlmClients;
+import dev.llmresilience.reactive.ProviderStub;
+import dev.llmresilience.reactive.TestProviders;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -25,10 +24,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -55,11 +52,8 @@ class ObservabilityIntegrationTests {
 
 	private static final String ANSWER = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"choices\":[]}";
 
-	private static final WireMockServer provider = new WireMockServer(options().dynamicPort());
-
-	static {
-		provider.start();
-	}
+	@RegisterExtension
+	static final ProviderStub provider = new ProviderStub();
 
 	@Autowired
 	private LlmClients clients;
@@ -75,19 +69,10 @@ class ObservabilityIntegrationTests {
 		registry.add("llm.resilience.providers.synthetic.base-url", () -> provider.baseUrl() + "/v1");
 	}
 
-	@AfterAll
-	static void stopProvider() {
-		provider.stop();
-	}
-
 	@BeforeEach
 	void closeConnectionOnceThenAnswer() {
-		provider.resetAll();
-		provider.stubFor(post(PATH).inScenario("flaky")
-			.whenScenarioStateIs(Scenario.STARTED)
-			.willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE))
-			.willSetStateTo("recovered"));
-		provider.stubFor(post(PATH).inScenario("flaky").whenScenarioStateIs("recovered").willReturn(okJson(ANSWER)));
+		provider.server().resetAll();
+		provider.failFirstThenAnswer(PATH, aResponse().withFault(Fault.EMPTY_RESPONSE), okJson(ANSWER));
 	}
 
 	@Test
@@ -95,7 +80,7 @@ class ObservabilityIntegrationTests {
 		double retryable = attempts("retryable", "premature_close");
 		double succeeded = attempts("success", "none");
 		assertThat(call()).isEqualTo(ANSWER);
-		provider.verify(2, postRequestedFor(urlEqualTo(PATH)).withHeader("Authorization",
+		provider.server().verify(2, postRequestedFor(urlEqualTo(PATH)).withHeader("Authorization",
 				equalTo("Bearer sk-integration-test")));
 		assertThat(attempts("retryable", "premature_close") - retryable).isEqualTo(1);
 		assertThat(attempts("success", "none") - succeeded).isEqualTo(1);
@@ -145,7 +130,7 @@ class ObservabilityIntegrationTests {
 			.isOk()
 			.expectBody()
 			.jsonPath("$.providers.synthetic.host")
-			.isEqualTo("localhost:" + provider.port())
+			.isEqualTo("localhost:" + provider.server().port())
 			.jsonPath("$.providers.synthetic.protocol")
 			.isEqualTo("openai")
 			.jsonPath("$.providers.synthetic.circuitBreaker.state")
@@ -225,13 +210,8 @@ class ObservabilityIntegrationTests {
 	}
 
 	private String call() {
-		return this.clients.webClient("synthetic")
-			.post()
-			.uri("/chat/completions")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
-			.retrieve()
-			.bodyToMono(String.class)
+		return TestProviders.postJson(this.clients.webClient("synthetic"), "/chat/completions",
+				"{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
 			.block();
 	}
 

@@ -2,15 +2,13 @@ package dev.llmresilience.autoconfigure;
 
 import java.time.Duration;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.llmresilience.core.RetriesExhaustedException;
 import dev.llmresilience.reactive.LlmClients;
+import dev.llmresilience.reactive.ProviderStub;
 import io.github.resilience4j.springboot3.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
 import io.github.resilience4j.springboot3.retry.autoconfigure.RetryAutoConfiguration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.http.client.HttpClientAutoConfiguration;
@@ -28,7 +26,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -45,77 +42,69 @@ class ProviderRoutingAutoConfigurationTests {
 				"llm.resilience.defaults.retry.connection-backoff.initial=10ms",
 				"spring.reactor.netty.shutdown-quiet-period=0s");
 
-	private WireMockServer server;
-
-	@BeforeEach
-	void startServer() {
-		this.server = new WireMockServer(options().dynamicPort());
-		this.server.start();
-	}
-
-	@AfterEach
-	void stopServer() {
-		this.server.stop();
-	}
+	@RegisterExtension
+	final ProviderStub provider = new ProviderStub();
 
 	@Test
 	void routesClientsMadeFromTheApplicationsBuildersByBaseUrl() {
 		failFirstThenAnswer(503);
-		this.contextRunner.withPropertyValues("llm.resilience.providers.a.base-url=" + this.server.baseUrl() + "/llm/v1")
+		this.contextRunner
+			.withPropertyValues("llm.resilience.providers.a.base-url=" + this.provider.baseUrl() + "/llm/v1")
 			.run((context) -> {
 				assertThat(context).hasSingleBean(ProviderRoutingWebClientCustomizer.class)
 					.hasSingleBean(ProviderRoutingRestClientCustomizer.class);
 				WebClient webClient = context.getBean(WebClient.Builder.class).build();
-				assertThat(webClient.post().uri(this.server.baseUrl() + PATH).bodyValue("{}").retrieve()
+				assertThat(webClient.post().uri(this.provider.baseUrl() + PATH).bodyValue("{}").retrieve()
 					.bodyToMono(String.class).block(Duration.ofSeconds(10))).isEqualTo("{}");
-				this.server.verify(2, postRequestedFor(urlEqualTo(PATH)));
+				this.provider.verifyPosts(2, PATH);
 				failFirstThenAnswer(503);
 				RestClient restClient = context.getBean(RestClient.Builder.class).build();
-				assertThat(restClient.post().uri(this.server.baseUrl() + PATH).body("{}").retrieve()
+				assertThat(restClient.post().uri(this.provider.baseUrl() + PATH).body("{}").retrieve()
 					.body(String.class)).isEqualTo("{}");
-				this.server.verify(2, postRequestedFor(urlEqualTo(PATH)));
+				this.provider.verifyPosts(2, PATH);
 			});
 	}
 
 	@Test
 	void llmClientsNeverMultiplyAttemptsWithTheRoutingOnTheSameBuilders() {
-		this.server.stubFor(post(PATH).willReturn(aResponse().withStatus(503)));
+		this.provider.stubFor(post(PATH).willReturn(aResponse().withStatus(503)));
 		this.contextRunner
-			.withPropertyValues("llm.resilience.providers.a.base-url=" + this.server.baseUrl() + "/llm/v1",
+			.withPropertyValues("llm.resilience.providers.a.base-url=" + this.provider.baseUrl() + "/llm/v1",
 					"llm.resilience.providers.a.retry.max-attempts=3")
 			.run((context) -> {
 				LlmClients clients = context.getBean(LlmClients.class);
 				assertThatExceptionOfType(RetriesExhaustedException.class)
 					.isThrownBy(() -> clients.webClient("a").post().uri("/chat/completions").bodyValue("{}")
 						.retrieve().bodyToMono(String.class).block(Duration.ofSeconds(10)));
-				this.server.verify(3, postRequestedFor(urlEqualTo(PATH)));
-				this.server.resetRequests();
+				this.provider.verifyPosts(3, PATH);
+				this.provider.server().resetRequests();
 				assertThatExceptionOfType(RetriesExhaustedException.class)
 					.isThrownBy(() -> clients.restClient("a").post().uri("/chat/completions").body("{}")
 						.retrieve().body(String.class));
-				this.server.verify(3, postRequestedFor(urlEqualTo(PATH)));
+				this.provider.verifyPosts(3, PATH);
 			});
 	}
 
 	@Test
 	void restClientsAuthenticatePerProtocol() {
-		this.server.stubFor(post("/v1/messages").willReturn(okJson("{}")));
-		this.server.stubFor(post("/v1/chat/completions").willReturn(okJson("{}")));
+		this.provider.stubFor(post("/v1/messages").willReturn(okJson("{}")));
+		this.provider.stubFor(post("/v1/chat/completions").willReturn(okJson("{}")));
 		this.contextRunner
-			.withPropertyValues("llm.resilience.providers.claude.base-url=" + this.server.baseUrl(),
+			.withPropertyValues("llm.resilience.providers.claude.base-url=" + this.provider.baseUrl(),
 					"llm.resilience.providers.claude.protocol=anthropic",
 					"llm.resilience.providers.claude.api-key=sk-ant-test",
-					"llm.resilience.providers.gpt.base-url=" + this.server.baseUrl(),
+					"llm.resilience.providers.gpt.base-url=" + this.provider.baseUrl(),
 					"llm.resilience.providers.gpt.api-key=sk-openai-test")
 			.run((context) -> {
 				LlmClients clients = context.getBean(LlmClients.class);
 				clients.restClient("claude").post().uri("/v1/messages").body("{}").retrieve().toBodilessEntity();
 				clients.restClient("gpt").post().uri("/v1/chat/completions").body("{}").retrieve().toBodilessEntity();
 			});
-		this.server.verify(postRequestedFor(urlEqualTo("/v1/messages")).withHeader("x-api-key", equalTo("sk-ant-test"))
+		this.provider.server().verify(postRequestedFor(urlEqualTo("/v1/messages"))
+			.withHeader("x-api-key", equalTo("sk-ant-test"))
 			.withHeader("anthropic-version", equalTo("2023-06-01"))
 			.withHeader("Authorization", absent()));
-		this.server.verify(postRequestedFor(urlEqualTo("/v1/chat/completions"))
+		this.provider.server().verify(postRequestedFor(urlEqualTo("/v1/chat/completions"))
 			.withHeader("Authorization", equalTo("Bearer sk-openai-test"))
 			.withHeader("x-api-key", absent()));
 	}
@@ -139,12 +128,8 @@ class ProviderRoutingAutoConfigurationTests {
 	}
 
 	private void failFirstThenAnswer(int status) {
-		this.server.resetAll();
-		this.server.stubFor(post(PATH).inScenario("flaky")
-			.whenScenarioStateIs(Scenario.STARTED)
-			.willReturn(aResponse().withStatus(status))
-			.willSetStateTo("recovered"));
-		this.server.stubFor(post(PATH).inScenario("flaky").whenScenarioStateIs("recovered").willReturn(okJson("{}")));
+		this.provider.server().resetAll();
+		this.provider.failFirstThenAnswer(PATH, aResponse().withStatus(status), okJson("{}"));
 	}
 
 }

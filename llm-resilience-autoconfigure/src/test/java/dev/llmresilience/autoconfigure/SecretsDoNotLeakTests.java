@@ -4,16 +4,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.llmresilience.reactive.LlmClients;
+import dev.llmresilience.reactive.ProviderStub;
+import dev.llmresilience.reactive.TestProviders;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
@@ -23,7 +23,6 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -35,7 +34,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -67,11 +65,8 @@ class SecretsDoNotLeakTests {
 
 	private static final String ANSWER = "AnswerCanary: 0000";
 
-	private static final WireMockServer provider = new WireMockServer(options().dynamicPort());
-
-	static {
-		provider.start();
-	}
+	@RegisterExtension
+	static final ProviderStub provider = new ProviderStub();
 
 	@Autowired
 	private LlmClients clients;
@@ -88,37 +83,20 @@ class SecretsDoNotLeakTests {
 		registry.add("llm.resilience.providers.claude.base-url", () -> provider.baseUrl() + "/anthropic");
 	}
 
-	@AfterAll
-	static void stopProvider() {
-		provider.stop();
-	}
-
 	@Test
 	void keepsKeysPromptsAndBodiesOutOfLogsMetricsAndActuator(CapturedOutput output) {
 		String echoedKey = "{\"error\":{\"message\":\"Incorrect API key provided: " + OPENAI_KEY + ". " + PROMPT
 				+ "\",\"type\":\"invalid_request_error\"}}";
 		// synthetic: closes the connection, then rate-limits (echoing the key and prompt), then answers
-		provider.stubFor(post("/openai/v1/chat/completions").inScenario("openai")
-			.whenScenarioStateIs(Scenario.STARTED)
-			.willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE))
-			.willSetStateTo("limited"));
-		provider.stubFor(post("/openai/v1/chat/completions").inScenario("openai")
-			.whenScenarioStateIs("limited")
-			.willReturn(aResponse().withStatus(429).withHeader("Retry-After", "0").withBody(echoedKey))
-			.willSetStateTo("ok"));
-		provider.stubFor(post("/openai/v1/chat/completions").inScenario("openai")
-			.whenScenarioStateIs("ok")
-			.willReturn(okJson("{\"choices\":[{\"message\":{\"content\":\"" + ANSWER + "\"}}]}")));
+		provider.answerInTurn("/openai/v1/chat/completions", aResponse().withFault(Fault.EMPTY_RESPONSE),
+				aResponse().withStatus(429).withHeader("Retry-After", "0").withBody(echoedKey),
+				okJson("{\"choices\":[{\"message\":{\"content\":\"" + ANSWER + "\"}}]}"));
 		// claude: overloaded once (echoing the key), then answers
-		provider.stubFor(post("/anthropic/v1/messages").inScenario("anthropic")
-			.whenScenarioStateIs(Scenario.STARTED)
-			.willReturn(aResponse().withStatus(529)
-				.withBody("{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"" + ANTHROPIC_KEY
-						+ "\"}}"))
-			.willSetStateTo("ok"));
-		provider.stubFor(post("/anthropic/v1/messages").inScenario("anthropic")
-			.whenScenarioStateIs("ok")
-			.willReturn(okJson("{\"content\":[{\"type\":\"text\",\"text\":\"" + ANSWER + "\"}]}")));
+		provider.failFirstThenAnswer("/anthropic/v1/messages",
+				aResponse().withStatus(529)
+					.withBody("{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\""
+							+ ANTHROPIC_KEY + "\"}}"),
+				okJson("{\"content\":[{\"type\":\"text\",\"text\":\"" + ANSWER + "\"}]}"));
 		// a 401 that echoes the key is the caller's to handle, untouched
 		provider.stubFor(post("/openai/v1/embeddings").willReturn(aResponse().withStatus(401)
 			.withHeader("Content-Type", "application/json")
@@ -130,10 +108,10 @@ class SecretsDoNotLeakTests {
 			.isThrownBy(() -> call("synthetic", "/embeddings"));
 
 		// the keys were really sent, so a leak had something to leak
-		provider.verify(3, postRequestedFor(urlEqualTo("/openai/v1/chat/completions")).withHeader("Authorization",
-				equalTo("Bearer " + OPENAI_KEY)));
-		provider.verify(2,
-				postRequestedFor(urlEqualTo("/anthropic/v1/messages")).withHeader("x-api-key", equalTo(ANTHROPIC_KEY)));
+		provider.server().verify(3, postRequestedFor(urlEqualTo("/openai/v1/chat/completions"))
+			.withHeader("Authorization", equalTo("Bearer " + OPENAI_KEY)));
+		provider.server().verify(2, postRequestedFor(urlEqualTo("/anthropic/v1/messages"))
+			.withHeader("x-api-key", equalTo(ANTHROPIC_KEY)));
 
 		List<String> seen = new ArrayList<>();
 		seen.add(output.getAll());
@@ -166,13 +144,8 @@ class SecretsDoNotLeakTests {
 	}
 
 	private String call(String provider, String uri) {
-		return this.clients.webClient(provider)
-			.post()
-			.uri(uri)
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(Map.of("model", "m", "messages", List.of(Map.of("role", "user", "content", PROMPT))))
-			.retrieve()
-			.bodyToMono(String.class)
+		return TestProviders.postJson(this.clients.webClient(provider), uri,
+				Map.of("model", "m", "messages", List.of(Map.of("role", "user", "content", PROMPT))))
 			.block();
 	}
 

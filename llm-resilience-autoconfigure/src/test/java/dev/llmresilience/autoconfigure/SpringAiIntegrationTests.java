@@ -6,14 +6,11 @@ import java.util.Objects;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.llmresilience.core.LlmResilienceException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import dev.llmresilience.reactive.ProviderStub;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,9 +28,6 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -43,18 +37,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class SpringAiIntegrationTests {
 
-	private WireMockServer server;
-
-	@BeforeEach
-	void startServer() {
-		this.server = new WireMockServer(options().dynamicPort());
-		this.server.start();
-	}
-
-	@AfterEach
-	void stopServer() {
-		this.server.stop();
-	}
+	@RegisterExtension
+	final ProviderStub provider = new ProviderStub();
 
 	static Stream<Arguments> applications() {
 		return Stream.of(WebApplicationType.NONE, WebApplicationType.REACTIVE)
@@ -64,7 +48,8 @@ class SpringAiIntegrationTests {
 	@ParameterizedTest(name = "{0} {1}")
 	@MethodSource("applications")
 	void streamSurvivesAnOverloadThenAConnectionClosedBeforeResponse(WebApplicationType type, Api api) {
-		scenario(api, aResponse().withStatus(503).withBody(api.error), aResponse().withFault(Fault.EMPTY_RESPONSE),
+		this.provider.answerInTurn(api.path, aResponse().withStatus(503).withBody(api.error),
+				aResponse().withFault(Fault.EMPTY_RESPONSE),
 				aResponse().withHeader("Content-Type", "text/event-stream").withBody(api.stream));
 		try (ConfigurableApplicationContext context = run(type, 4)) {
 			List<ChatResponse> responses = api.model(context)
@@ -73,20 +58,20 @@ class SpringAiIntegrationTests {
 				.block(Duration.ofSeconds(20));
 			assertThat(text(responses)).isEqualTo("Hello world");
 		}
-		this.server.verify(3, postRequestedFor(urlEqualTo(api.path)));
+		this.provider.verifyPosts(3, api.path);
 	}
 
 	@ParameterizedTest(name = "{0} {1}")
 	@MethodSource("applications")
 	void callSurvivesAnthropicsOverloadedThenARateLimitThatNamesItsWait(WebApplicationType type, Api api) {
-		scenario(api, aResponse().withStatus(529).withBody(api.error),
+		this.provider.answerInTurn(api.path, aResponse().withStatus(529).withBody(api.error),
 				aResponse().withStatus(429).withHeader("Retry-After", "1").withBody(api.error),
 				aResponse().withHeader("Content-Type", "application/json").withBody(api.answer));
 		try (ConfigurableApplicationContext context = run(type, 4)) {
 			ChatResponse response = api.model(context).call(new Prompt("Say hello"));
 			assertThat(response.getResult().getOutput().getText()).isEqualTo("Hello world");
 		}
-		List<LoggedRequest> requests = this.server.findAll(postRequestedFor(urlEqualTo(api.path)));
+		List<LoggedRequest> requests = this.provider.requests(api.path);
 		assertThat(requests).hasSize(3);
 		assertThat(requests.get(2).getLoggedDate().getTime() - requests.get(1).getLoggedDate().getTime())
 			.as("wait the server named").isGreaterThanOrEqualTo(1000);
@@ -95,29 +80,20 @@ class SpringAiIntegrationTests {
 	@ParameterizedTest(name = "{0} {1}")
 	@MethodSource("applications")
 	void neverSendsMoreThanMaxAttemptsDuringAnOutage(WebApplicationType type, Api api) {
-		this.server.stubFor(post(api.path).willReturn(aResponse().withStatus(503).withBody(api.error)));
+		this.provider.stubFor(post(api.path).willReturn(aResponse().withStatus(503).withBody(api.error)));
 		try (ConfigurableApplicationContext context = run(type, 3)) {
 			ChatModel model = api.model(context);
 			assertThatThrownBy(() -> model.call(new Prompt("Say hello"))).isInstanceOf(LlmResilienceException.class);
-			this.server.verify(3, postRequestedFor(urlEqualTo(api.path)));
-			this.server.resetRequests();
+			this.provider.verifyPosts(3, api.path);
+			this.provider.server().resetRequests();
 			assertThatThrownBy(() -> model.stream(new Prompt("Say hello")).blockLast(Duration.ofSeconds(20)))
 				.isInstanceOf(LlmResilienceException.class);
-			this.server.verify(3, postRequestedFor(urlEqualTo(api.path)));
+			this.provider.verifyPosts(3, api.path);
 		}
 	}
 
-	private void scenario(Api api, ResponseDefinitionBuilder first, ResponseDefinitionBuilder second,
-			ResponseDefinitionBuilder third) {
-		this.server.stubFor(post(api.path).inScenario("flaky").whenScenarioStateIs(Scenario.STARTED)
-			.willReturn(first).willSetStateTo("second"));
-		this.server.stubFor(post(api.path).inScenario("flaky").whenScenarioStateIs("second")
-			.willReturn(second).willSetStateTo("third"));
-		this.server.stubFor(post(api.path).inScenario("flaky").whenScenarioStateIs("third").willReturn(third));
-	}
-
 	private ConfigurableApplicationContext run(WebApplicationType type, int maxAttempts) {
-		String base = this.server.baseUrl();
+		String base = this.provider.baseUrl();
 		return new SpringApplicationBuilder(Application.class).web(type)
 			.properties("spring.main.web-application-type=" + type.name().toLowerCase(), "server.port=0",
 					"spring.main.banner-mode=off", "spring.reactor.netty.shutdown-quiet-period=0s",

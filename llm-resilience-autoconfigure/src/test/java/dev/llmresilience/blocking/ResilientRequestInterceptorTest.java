@@ -7,10 +7,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.llmresilience.core.CallObserver;
 import dev.llmresilience.core.CircuitBreakerPolicy;
@@ -24,13 +22,13 @@ import dev.llmresilience.core.RetryDecision;
 import dev.llmresilience.core.ServerDelayTooLongException;
 import dev.llmresilience.core.TimeoutPolicy;
 import dev.llmresilience.reactive.ProviderResilience;
+import dev.llmresilience.reactive.ProviderStub;
 import dev.llmresilience.reactive.ResilienceConfigs;
 import dev.llmresilience.reactive.TestProviders;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -45,12 +43,8 @@ import org.springframework.web.client.HttpServerErrorException;
 import org.springframework.web.client.RestClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -62,7 +56,8 @@ class ResilientRequestInterceptorTest {
 
 	private static final String ANSWER = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"choices\":[]}";
 
-	private WireMockServer server;
+	@RegisterExtension
+	final ProviderStub provider = new ProviderStub();
 
 	private final List<String> calls = new CopyOnWriteArrayList<>();
 
@@ -82,17 +77,6 @@ class ResilientRequestInterceptorTest {
 
 	};
 
-	@BeforeEach
-	void startServer() {
-		this.server = new WireMockServer(options().dynamicPort());
-		this.server.start();
-	}
-
-	@AfterEach
-	void stopServer() {
-		this.server.stop();
-	}
-
 	static Stream<Arguments> faultsPerTransport() {
 		return Stream.of(Transport.values()).flatMap((transport) -> Stream.of(Fault.EMPTY_RESPONSE, Fault.CONNECTION_RESET_BY_PEER,
 				Fault.RANDOM_DATA_THEN_CLOSE, Fault.MALFORMED_RESPONSE_CHUNK)
@@ -108,7 +92,7 @@ class ResilientRequestInterceptorTest {
 	void retriesConnectionFaultsWithTheSameRequest(Transport transport, Fault fault) {
 		failFirstThenAnswer(aResponse().withFault(fault));
 		assertThat(call(client(transport, resilience(4)))).isEqualTo(ANSWER);
-		List<LoggedRequest> requests = this.server.findAll(postRequestedFor(urlEqualTo(PATH)));
+		List<LoggedRequest> requests = this.provider.requests(PATH);
 		assertThat(requests).hasSize(2);
 		assertThat(requests.get(1).getBodyAsString()).isEqualTo(requests.get(0).getBodyAsString()).isEqualTo(REQUEST);
 		assertThat(this.calls).containsExactly("success/2");
@@ -119,13 +103,13 @@ class ResilientRequestInterceptorTest {
 	void retriesRetryableStatuses(int status) {
 		failFirstThenAnswer(aResponse().withStatus(status).withBody("{\"error\":{\"message\":\"busy\"}}"));
 		assertThat(call(client(Transport.REACTOR, resilience(4)))).isEqualTo(ANSWER);
-		this.server.verify(2, postRequestedFor(urlEqualTo(PATH)));
+		this.provider.verifyPosts(2, PATH);
 	}
 
 	@ParameterizedTest(name = "{0}")
 	@ValueSource(ints = { 400, 401, 403, 404, 422 })
 	void neverRetriesClientErrorsAndKeepsTheirBody(int status) {
-		this.server.stubFor(post(PATH).willReturn(aResponse().withStatus(status)
+		this.provider.stubFor(post(PATH).willReturn(aResponse().withStatus(status)
 			.withHeader("Content-Type", "application/json")
 			.withBody("{\"error\":{\"message\":\"no\"}}")));
 		RestClient client = client(Transport.REACTOR, resilience(4));
@@ -134,16 +118,16 @@ class ResilientRequestInterceptorTest {
 				assertThat(ex.getStatusCode().value()).isEqualTo(status);
 				assertThat(ex.getResponseBodyAsString()).contains("no");
 			});
-		this.server.verify(1, postRequestedFor(urlEqualTo(PATH)));
+		this.provider.verifyPosts(1, PATH);
 	}
 
 	@Test
 	void readsTheBodyOfAServerErrorItDoesNotRetry() {
-		this.server.stubFor(post(PATH).willReturn(aResponse().withStatus(501).withBody("{\"error\":\"not here\"}")));
+		this.provider.stubFor(post(PATH).willReturn(aResponse().withStatus(501).withBody("{\"error\":\"not here\"}")));
 		RestClient client = client(Transport.REACTOR, resilience(4));
 		assertThatExceptionOfType(HttpServerErrorException.class).isThrownBy(() -> call(client))
 			.satisfies((ex) -> assertThat(ex.getResponseBodyAsString()).contains("not here"));
-		this.server.verify(1, postRequestedFor(urlEqualTo(PATH)));
+		this.provider.verifyPosts(1, PATH);
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -151,14 +135,14 @@ class ResilientRequestInterceptorTest {
 	void retriesAJsonBodyCutOffWhileItsFramingLookedComplete(Transport transport) {
 		failFirstThenAnswer(okJson("{\"id\":\"chatcmpl-1\",\"choices\":["));
 		assertThat(call(client(transport, resilience(4)))).isEqualTo(ANSWER);
-		this.server.verify(2, postRequestedFor(urlEqualTo(PATH)));
+		this.provider.verifyPosts(2, PATH);
 	}
 
 	@Test
 	void waitsAsLongAsTheServerAsks() {
 		failFirstThenAnswer(aResponse().withStatus(429).withHeader("Retry-After", "1"));
 		assertThat(call(client(Transport.REACTOR, resilience(4)))).isEqualTo(ANSWER);
-		List<LoggedRequest> requests = this.server.findAll(postRequestedFor(urlEqualTo(PATH)));
+		List<LoggedRequest> requests = this.provider.requests(PATH);
 		assertThat(requests).hasSize(2);
 		assertThat(requests.get(1).getLoggedDate().getTime() - requests.get(0).getLoggedDate().getTime())
 			.isGreaterThanOrEqualTo(1000);
@@ -168,41 +152,41 @@ class ResilientRequestInterceptorTest {
 
 	@Test
 	void failsFastWhenTheServerAsksForALongerWaitThanAllowed() {
-		this.server.stubFor(post(PATH).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "120")));
+		this.provider.stubFor(post(PATH).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "120")));
 		RestClient client = client(Transport.REACTOR, resilience(4));
 		assertThatExceptionOfType(ServerDelayTooLongException.class).isThrownBy(() -> call(client))
 			.satisfies((ex) -> assertThat(ex.getAttempts()).isEqualTo(1));
-		this.server.verify(1, postRequestedFor(urlEqualTo(PATH)));
+		this.provider.verifyPosts(1, PATH);
 	}
 
 	@Test
 	void givesUpAfterMaxAttemptsWithTheTypedFailure() {
-		this.server.stubFor(post(PATH).willReturn(aResponse().withStatus(503)));
+		this.provider.stubFor(post(PATH).willReturn(aResponse().withStatus(503)));
 		RestClient client = client(Transport.REACTOR, resilience(3));
 		assertThatExceptionOfType(RetriesExhaustedException.class).isThrownBy(() -> call(client))
 			.satisfies((ex) -> {
 				assertThat(ex.getAttempts()).isEqualTo(3);
 				assertThat(ex.getLastFailureKind()).isEqualTo(FailureKind.OVERLOAD);
 			});
-		this.server.verify(3, postRequestedFor(urlEqualTo(PATH)));
+		this.provider.verifyPosts(3, PATH);
 		assertThat(this.calls).containsExactly("RetriesExhaustedException/3");
 	}
 
 	@Test
 	void stopsRetryingWhenTheNextWaitWouldCrossTheDeadline() {
-		this.server.stubFor(post(PATH).willReturn(aResponse().withStatus(503).withHeader("Retry-After", "1")));
+		this.provider.stubFor(post(PATH).willReturn(aResponse().withStatus(503).withHeader("Retry-After", "1")));
 		ProviderPolicy base = policy(4);
 		ProviderPolicy policy = new ProviderPolicy(base.name(), base.baseUrl(), base.protocol(), base.retry(),
 				base.circuitBreaker(), new TimeoutPolicy(Duration.ofSeconds(2), Duration.ofSeconds(5),
 						Duration.ofSeconds(5), Duration.ofMillis(500)));
 		RestClient client = client(Transport.REACTOR, resilience(policy, ProviderResilience.DEFAULT_BODY_LIMIT));
 		assertThatExceptionOfType(DeadlineExceededException.class).isThrownBy(() -> call(client));
-		this.server.verify(1, postRequestedFor(urlEqualTo(PATH)));
+		this.provider.verifyPosts(1, PATH);
 	}
 
 	@Test
 	void opensTheBreakerAfterSustainedOverloadThenFailsWithoutCalling() {
-		this.server.stubFor(post(PATH).willReturn(aResponse().withStatus(529)));
+		this.provider.stubFor(post(PATH).willReturn(aResponse().withStatus(529)));
 		ProviderPolicy base = policy(2);
 		ProviderPolicy policy = new ProviderPolicy(base.name(), base.baseUrl(), base.protocol(), base.retry(),
 				new CircuitBreakerPolicy(50, 4, 4, Duration.ofSeconds(30), 1), base.timeouts());
@@ -214,13 +198,13 @@ class ResilientRequestInterceptorTest {
 		assertThat(resilience.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.OPEN);
 		assertThatExceptionOfType(CircuitOpenException.class).isThrownBy(() -> call(client))
 			.satisfies((ex) -> assertThat(ex.getRemainingOpen()).isPositive());
-		this.server.verify(4, postRequestedFor(urlEqualTo(PATH)));
+		this.provider.verifyPosts(4, PATH);
 	}
 
 	@Test
 	void handsStreamsOverAsTheyCome() {
 		String events = "data: {\"a\":1}\n\ndata: [DONE]\n\n";
-		this.server.stubFor(post(PATH).willReturn(aResponse().withStatus(200)
+		this.provider.stubFor(post(PATH).willReturn(aResponse().withStatus(200)
 			.withHeader("Content-Type", "text/event-stream")
 			.withBody(events)));
 		assertThat(call(client(Transport.REACTOR, resilience(4)))).isEqualTo(events);
@@ -229,54 +213,48 @@ class ResilientRequestInterceptorTest {
 	@Test
 	void handsABodyLongerThanTheLimitOverWhole() {
 		String large = "{\"id\":\"" + "x".repeat(200) + "\"}";
-		this.server.stubFor(post(PATH).willReturn(okJson(large)));
+		this.provider.stubFor(post(PATH).willReturn(okJson(large)));
 		RestClient client = client(Transport.REACTOR, resilience(policy(4), 64));
 		assertThat(call(client)).isEqualTo(large);
-		this.server.verify(1, postRequestedFor(urlEqualTo(PATH)));
+		this.provider.verifyPosts(1, PATH);
 	}
 
 	@Test
 	void neverMultipliesAttemptsWhenTheProvidersInterceptorIsAlsoAddedByHand() {
-		this.server.stubFor(post(PATH).willReturn(aResponse().withStatus(503)));
+		this.provider.stubFor(post(PATH).willReturn(aResponse().withStatus(503)));
 		ProviderResilience resilience = resilience(3);
 		RestClient client = RestClient.builder()
 			.requestFactory(Transport.REACTOR.factory.get())
-			.baseUrl(this.server.baseUrl())
+			.baseUrl(this.provider.baseUrl())
 			.requestInterceptor(new ProviderRoutingInterceptor(List.of(resilience)))
 			.requestInterceptor(new ResilientRequestInterceptor(resilience))
 			.build();
 		assertThatExceptionOfType(RetriesExhaustedException.class).isThrownBy(() -> call(client))
 			.satisfies((ex) -> assertThat(ex.getAttempts()).isEqualTo(3));
-		this.server.verify(3, postRequestedFor(urlEqualTo(PATH)));
+		this.provider.verifyPosts(3, PATH);
 	}
 
 	@Test
 	void routesOnlyRequestsUnderTheProvidersBaseUrl() {
-		this.server.stubFor(post("/elsewhere").willReturn(aResponse().withStatus(503)));
-		ProviderPolicy policy = TestProviders.policy(this.server.baseUrl() + "/v1");
+		this.provider.stubFor(post("/elsewhere").willReturn(aResponse().withStatus(503)));
+		ProviderPolicy policy = TestProviders.policy(this.provider.baseUrl() + "/v1");
 		RestClient client = RestClient.builder()
 			.requestFactory(Transport.REACTOR.factory.get())
-			.baseUrl(this.server.baseUrl())
+			.baseUrl(this.provider.baseUrl())
 			.requestInterceptor(new ProviderRoutingInterceptor(List.of(TestProviders.resilience(policy))))
 			.build();
 		assertThatExceptionOfType(HttpServerErrorException.ServiceUnavailable.class)
 			.isThrownBy(() -> client.post().uri("/elsewhere").body(REQUEST).retrieve().body(String.class));
-		this.server.verify(1, postRequestedFor(urlEqualTo("/elsewhere")));
+		this.provider.verifyPosts(1, "/elsewhere");
 	}
 
 	private void failFirstThenAnswer(ResponseDefinitionBuilder failure) {
-		this.server.stubFor(post(PATH).inScenario("flaky")
-			.whenScenarioStateIs(Scenario.STARTED)
-			.willReturn(failure)
-			.willSetStateTo("recovered"));
-		this.server.stubFor(post(PATH).inScenario("flaky")
-			.whenScenarioStateIs("recovered")
-			.withRequestBody(equalTo(REQUEST))
-			.willReturn(okJson(ANSWER)));
+		this.provider.failFirstThenAnswerResent(PATH, REQUEST, failure, okJson(ANSWER));
 	}
 
 	private ProviderPolicy policy(int maxAttempts) {
-		return TestProviders.with(TestProviders.policy(this.server.baseUrl()), (retry) -> retry.withMaxAttempts(maxAttempts));
+		return TestProviders.with(TestProviders.policy(this.provider.baseUrl()),
+				(retry) -> retry.withMaxAttempts(maxAttempts));
 	}
 
 	private ProviderResilience resilience(int maxAttempts) {
@@ -293,7 +271,7 @@ class ResilientRequestInterceptorTest {
 	private RestClient client(Transport transport, ProviderResilience resilience) {
 		return RestClient.builder()
 			.requestFactory(transport.factory.get())
-			.baseUrl(this.server.baseUrl())
+			.baseUrl(this.provider.baseUrl())
 			.requestInterceptor(new ResilientRequestInterceptor(resilience))
 			.build();
 	}

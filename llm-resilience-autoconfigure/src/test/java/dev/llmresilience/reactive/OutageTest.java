@@ -3,24 +3,19 @@ package dev.llmresilience.reactive;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.llmresilience.core.CircuitBreakerPolicy;
 import dev.llmresilience.core.LlmResilienceException;
 import dev.llmresilience.core.ProviderPolicy;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -39,30 +34,17 @@ class OutageTest {
 
 	private static final int CALLS = 400;
 
-	private WireMockServer server;
-
-	@BeforeEach
-	void startServer() {
-		this.server = new WireMockServer(options().dynamicPort().containerThreads(32));
-		this.server.start();
-	}
-
-	@AfterEach
-	void stopServer() {
-		this.server.stop();
-	}
+	@RegisterExtension
+	final ProviderStub provider = new ProviderStub(options().dynamicPort().containerThreads(32));
 
 	@Test
 	void keepsUpstreamAttemptsPerCallNearOneWhileTheProviderIsDownAndRecovers() {
-		this.server.stubFor(post(PATH).willReturn(aResponse().withStatus(503)));
-		ProviderPolicy base = TestProviders.policy(this.server.baseUrl());
+		this.provider.stubFor(post(PATH).willReturn(aResponse().withStatus(503)));
+		ProviderPolicy base = TestProviders.policy(this.provider.baseUrl());
 		ProviderPolicy policy = new ProviderPolicy(base.name(), base.baseUrl(), base.protocol(),
 				base.retry().withMaxAttempts(4), new CircuitBreakerPolicy(50, 20, 10, Duration.ofMillis(300), 2),
 				base.timeouts());
-		WebClient client = WebClient.builder()
-			.baseUrl(this.server.baseUrl())
-			.filter(TestProviders.resilience(policy).filter())
-			.build();
+		WebClient client = TestProviders.webClient(policy);
 		AtomicInteger typedFailures = new AtomicInteger();
 		// one call every 5 ms for 2 s, up to 64 in flight
 		Flux.interval(Duration.ofMillis(5))
@@ -73,15 +55,15 @@ class OutageTest {
 				return Mono.empty();
 			}), 64)
 			.blockLast(Duration.ofSeconds(30));
-		int upstream = this.server.findAll(postRequestedFor(urlEqualTo(PATH))).size();
+		int upstream = this.provider.requests(PATH).size();
 		double perCall = (double) upstream / CALLS;
 		System.out.printf("outage: %d calls, %d upstream attempts, %.3f per call (plain retry: 4.0)%n", CALLS,
 				upstream, perCall);
 		assertThat(typedFailures).hasValue(CALLS);
 		assertThat(perCall).isLessThanOrEqualTo(MAX_ATTEMPTS_PER_CALL_IN_OUTAGE);
 
-		this.server.resetAll();
-		this.server.stubFor(post(PATH).willReturn(okJson("{\"id\":\"ok\"}")));
+		this.provider.server().resetAll();
+		this.provider.stubFor(post(PATH).willReturn(okJson("{\"id\":\"ok\"}")));
 		long recovery = System.nanoTime();
 		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
 			.until(() -> call(client).block(Duration.ofSeconds(5)) != null);
@@ -91,20 +73,17 @@ class OutageTest {
 
 	@Test
 	void theRetryBudgetAloneKeepsAttemptsPerCallNearOneWhenTheBreakerNeverOpens() {
-		this.server.stubFor(post(PATH).willReturn(aResponse().withStatus(503)));
-		ProviderPolicy base = TestProviders.policy(this.server.baseUrl());
+		this.provider.stubFor(post(PATH).willReturn(aResponse().withStatus(503)));
+		ProviderPolicy base = TestProviders.policy(this.provider.baseUrl());
 		ProviderPolicy policy = new ProviderPolicy(base.name(), base.baseUrl(), base.protocol(),
 				base.retry().withMaxAttempts(4).withBudget(dev.llmresilience.core.BudgetPolicy.DEFAULT),
 				new CircuitBreakerPolicy(100, 100_000, 100_000, Duration.ofSeconds(30), 1), base.timeouts());
-		WebClient client = WebClient.builder()
-			.baseUrl(this.server.baseUrl())
-			.filter(TestProviders.resilience(policy).filter())
-			.build();
+		WebClient client = TestProviders.webClient(policy);
 		Flux.range(0, CALLS)
 			.flatMap((i) -> call(client).then(Mono.<Void>empty()).onErrorResume(LlmResilienceException.class,
 					(ex) -> Mono.empty()), 16)
 			.blockLast(Duration.ofSeconds(60));
-		int upstream = this.server.findAll(postRequestedFor(urlEqualTo(PATH))).size();
+		int upstream = this.provider.requests(PATH).size();
 		double perCall = (double) upstream / CALLS;
 		System.out.printf("outage, budget only: %d calls, %d upstream attempts, %.3f per call%n", CALLS, upstream,
 				perCall);
@@ -112,12 +91,7 @@ class OutageTest {
 	}
 
 	private static Mono<String> call(WebClient client) {
-		return client.post()
-			.uri(PATH)
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{}")
-			.retrieve()
-			.bodyToMono(String.class);
+		return TestProviders.postJson(client, PATH, "{}");
 	}
 
 }

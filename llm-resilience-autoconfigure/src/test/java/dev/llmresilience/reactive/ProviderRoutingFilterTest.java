@@ -3,13 +3,10 @@ package dev.llmresilience.reactive;
 import java.time.Duration;
 import java.util.List;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.llmresilience.core.ProviderPolicy;
 import dev.llmresilience.core.RetriesExhaustedException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
@@ -17,9 +14,6 @@ import org.springframework.web.reactive.function.client.WebClientResponseExcepti
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -27,30 +21,14 @@ class ProviderRoutingFilterTest {
 
 	private static final String ANSWER = "{\"id\":\"chatcmpl-1\",\"choices\":[]}";
 
-	private WireMockServer server;
-
-	@BeforeEach
-	void startServer() {
-		this.server = new WireMockServer(options().dynamicPort());
-		this.server.start();
-	}
-
-	@AfterEach
-	void stopServer() {
-		this.server.stop();
-	}
+	@RegisterExtension
+	final ProviderStub server = new ProviderStub();
 
 	@Test
 	void runsRequestsUnderABaseUrlThroughThatProvidersResilience() {
-		this.server.stubFor(post("/llm/v1/chat/completions").inScenario("flaky")
-			.whenScenarioStateIs(Scenario.STARTED)
-			.willReturn(aResponse().withStatus(503))
-			.willSetStateTo("recovered"));
-		this.server.stubFor(post("/llm/v1/chat/completions").inScenario("flaky")
-			.whenScenarioStateIs("recovered")
-			.willReturn(okJson(ANSWER)));
+		this.server.failFirstThenAnswer("/llm/v1/chat/completions", aResponse().withStatus(503), okJson(ANSWER));
 		assertThat(call(routed(), "/llm/v1/chat/completions")).isEqualTo(ANSWER);
-		this.server.verify(2, postRequestedFor(urlEqualTo("/llm/v1/chat/completions")));
+		this.server.verifyPosts(2, "/llm/v1/chat/completions");
 	}
 
 	@Test
@@ -58,7 +36,7 @@ class ProviderRoutingFilterTest {
 		this.server.stubFor(post("/other/v1/chat/completions").willReturn(aResponse().withStatus(503)));
 		assertThatExceptionOfType(WebClientResponseException.ServiceUnavailable.class)
 			.isThrownBy(() -> call(routed(), "/other/v1/chat/completions"));
-		this.server.verify(1, postRequestedFor(urlEqualTo("/other/v1/chat/completions")));
+		this.server.verifyPosts(1, "/other/v1/chat/completions");
 	}
 
 	@Test
@@ -72,7 +50,7 @@ class ProviderRoutingFilterTest {
 		assertThatExceptionOfType(RetriesExhaustedException.class)
 			.isThrownBy(() -> call(client, "/llm/v1/chat/completions"))
 			.satisfies((ex) -> assertThat(ex.getAttempts()).isEqualTo(3));
-		this.server.verify(3, postRequestedFor(urlEqualTo("/llm/v1/chat/completions")));
+		this.server.verifyPosts(3, "/llm/v1/chat/completions");
 	}
 
 	private WebClient routed() {

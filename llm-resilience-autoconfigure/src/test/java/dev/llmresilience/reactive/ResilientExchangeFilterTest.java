@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.llmresilience.core.CallObserver;
 import dev.llmresilience.core.CircuitBreakerPolicy;
@@ -20,18 +20,15 @@ import dev.llmresilience.core.RetriesExhaustedException;
 import dev.llmresilience.core.RetryDecision;
 import dev.llmresilience.core.TimeoutPolicy;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -49,26 +46,16 @@ class ResilientExchangeFilterTest {
 
 	private static final String ANSWER = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"choices\":[]}";
 
-	private WireMockServer server;
-
-	@BeforeEach
-	void startServer() {
-		this.server = new WireMockServer(options().dynamicPort());
-		this.server.start();
-	}
-
-	@AfterEach
-	void stopServer() {
-		this.server.stop();
-	}
+	@RegisterExtension
+	final ProviderStub provider = new ProviderStub();
 
 	@Test
 	void retriesServerDisconnectedWithoutSendingAResponse() {
 		// the founding report: an OpenAI-compatible host closes the connection before any response
 		failFirstThenAnswer(aResponse().withFault(Fault.EMPTY_RESPONSE));
-		String body = call(client(TestProviders.policy(this.server.baseUrl())));
+		String body = call(TestProviders.webClient(TestProviders.policy(this.provider.baseUrl())));
 		assertThat(body).isEqualTo(ANSWER);
-		List<LoggedRequest> requests = this.server.findAll(postRequestedFor(urlEqualTo(PATH)));
+		List<LoggedRequest> requests = this.provider.requests(PATH);
 		assertThat(requests).hasSize(2);
 		assertThat(requests.get(1).getBodyAsString()).isEqualTo(requests.get(0).getBodyAsString()).isEqualTo(REQUEST);
 		assertThat(requests.get(1).getHeaders().all()).containsExactlyInAnyOrderElementsOf(requests.get(0).getHeaders().all());
@@ -78,42 +65,42 @@ class ResilientExchangeFilterTest {
 	@ValueSource(strings = { "CONNECTION_RESET_BY_PEER", "EMPTY_RESPONSE", "RANDOM_DATA_THEN_CLOSE" })
 	void retriesConnectionFaults(Fault fault) {
 		failFirstThenAnswer(aResponse().withFault(fault));
-		assertThat(call(client(TestProviders.policy(this.server.baseUrl())))).isEqualTo(ANSWER);
-		this.server.verify(2, postRequestedFor(urlEqualTo(PATH)));
+		assertThat(call(TestProviders.webClient(TestProviders.policy(this.provider.baseUrl())))).isEqualTo(ANSWER);
+		this.provider.verifyPosts(2, PATH);
 	}
 
 	@ParameterizedTest(name = "{0}")
 	@ValueSource(ints = { 500, 502, 503, 504, 529, 429 })
 	void retriesRetryableStatuses(int status) {
 		failFirstThenAnswer(aResponse().withStatus(status).withBody("{\"error\":{\"message\":\"busy\"}}"));
-		assertThat(call(client(TestProviders.policy(this.server.baseUrl())))).isEqualTo(ANSWER);
-		this.server.verify(2, postRequestedFor(urlEqualTo(PATH)));
+		assertThat(call(TestProviders.webClient(TestProviders.policy(this.provider.baseUrl())))).isEqualTo(ANSWER);
+		this.provider.verifyPosts(2, PATH);
 	}
 
 	@ParameterizedTest(name = "{0}")
 	@ValueSource(ints = { 400, 401, 403, 404, 422 })
 	void neverRetriesClientErrors(int status) {
-		this.server.stubFor(post(PATH).willReturn(aResponse().withStatus(status)
+		this.provider.stubFor(post(PATH).willReturn(aResponse().withStatus(status)
 			.withHeader("Content-Type", "application/json")
 			.withBody("{\"error\":{\"message\":\"no\"}}")));
-		WebClient client = client(TestProviders.policy(this.server.baseUrl()));
+		WebClient client = TestProviders.webClient(TestProviders.policy(this.provider.baseUrl()));
 		assertThatExceptionOfType(WebClientResponseException.class).isThrownBy(() -> call(client))
 			.satisfies((ex) -> {
 				assertThat(ex.getStatusCode().value()).isEqualTo(status);
 				assertThat(ex.getResponseBodyAsString()).contains("no");
 			});
-		this.server.verify(1, postRequestedFor(urlEqualTo(PATH)));
+		this.provider.verifyPosts(1, PATH);
 	}
 
 	@Test
 	void retriesAResponseSlowerThanTheResponseTimeout() {
 		failFirstThenAnswer(okJson(ANSWER).withFixedDelay(2_000));
-		ProviderPolicy policy = TestProviders.policy(this.server.baseUrl());
+		ProviderPolicy policy = TestProviders.policy(this.provider.baseUrl());
 		policy = new ProviderPolicy(policy.name(), policy.baseUrl(), policy.protocol(), policy.retry(),
 				policy.circuitBreaker(), new TimeoutPolicy(Duration.ofSeconds(1), Duration.ofMillis(300),
 						Duration.ofSeconds(5), Duration.ofSeconds(30)));
-		assertThat(call(client(policy))).isEqualTo(ANSWER);
-		this.server.verify(2, postRequestedFor(urlEqualTo(PATH)));
+		assertThat(call(TestProviders.webClient(policy))).isEqualTo(ANSWER);
+		this.provider.verifyPosts(2, PATH);
 	}
 
 	@Test
@@ -137,7 +124,7 @@ class ResilientExchangeFilterTest {
 		try {
 			ProviderResilience resilience = TestProviders
 				.resilience(TestProviders.policy("http://127.0.0.1:" + port), startServerOnFirstRetry);
-			WebClient client = WebClient.builder().baseUrl("http://127.0.0.1:" + port).filter(resilience.filter()).build();
+			WebClient client = TestProviders.webClient(resilience);
 			assertThat(call(client)).isEqualTo(ANSWER);
 			assertThat(causes).containsExactly("connect_failed");
 			late.verify(1, postRequestedFor(urlEqualTo(PATH)));
@@ -149,10 +136,10 @@ class ResilientExchangeFilterTest {
 
 	@Test
 	void givesUpAfterMaxAttemptsWithTheTypedFailure() {
-		this.server.stubFor(post(PATH).willReturn(aResponse().withStatus(503)));
-		ProviderPolicy policy = TestProviders.with(TestProviders.policy(this.server.baseUrl()),
+		this.provider.stubFor(post(PATH).willReturn(aResponse().withStatus(503)));
+		ProviderPolicy policy = TestProviders.with(TestProviders.policy(this.provider.baseUrl()),
 				(retry) -> retry.withMaxAttempts(3));
-		WebClient client = client(policy);
+		WebClient client = TestProviders.webClient(policy);
 		assertThatExceptionOfType(RetriesExhaustedException.class).isThrownBy(() -> call(client))
 			.satisfies((ex) -> {
 				assertThat(ex.getProvider()).isEqualTo("test");
@@ -160,30 +147,30 @@ class ResilientExchangeFilterTest {
 				assertThat(ex.getLastFailureKind()).isEqualTo(FailureKind.OVERLOAD);
 				assertThat(ex.getMessage()).contains("status_503").contains("3 attempt");
 			});
-		this.server.verify(3, postRequestedFor(urlEqualTo(PATH)));
+		this.provider.verifyPosts(3, PATH);
 	}
 
 	@Test
 	void opensBreakerAfterSustainedOverloadAndClosesAfterAHalfOpenProbe() {
-		this.server.stubFor(post(PATH).willReturn(aResponse().withStatus(529)));
-		ProviderPolicy base = TestProviders.with(TestProviders.policy(this.server.baseUrl()),
+		this.provider.stubFor(post(PATH).willReturn(aResponse().withStatus(529)));
+		ProviderPolicy base = TestProviders.with(TestProviders.policy(this.provider.baseUrl()),
 				(retry) -> retry.withMaxAttempts(2));
 		ProviderPolicy policy = new ProviderPolicy(base.name(), base.baseUrl(), base.protocol(), base.retry(),
 				new CircuitBreakerPolicy(50, 4, 4, Duration.ofMillis(500), 1), base.timeouts());
 		ProviderResilience resilience = TestProviders.resilience(policy);
-		WebClient client = WebClient.builder().baseUrl(this.server.baseUrl()).filter(resilience.filter()).build();
+		WebClient client = TestProviders.webClient(resilience);
 		for (int i = 0; i < 2; i++) {
 			assertThatExceptionOfType(RetriesExhaustedException.class).isThrownBy(() -> call(client));
 		}
 		assertThat(resilience.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.OPEN);
-		this.server.verify(4, postRequestedFor(urlEqualTo(PATH)));
+		this.provider.verifyPosts(4, PATH);
 		assertThatExceptionOfType(CircuitOpenException.class).isThrownBy(() -> call(client))
 			.satisfies((ex) -> assertThat(ex.getRemainingOpen()).isPositive()
 				.isLessThanOrEqualTo(Duration.ofMillis(500)));
-		this.server.verify(4, postRequestedFor(urlEqualTo(PATH)));
+		this.provider.verifyPosts(4, PATH);
 
-		this.server.resetAll();
-		this.server.stubFor(post(PATH).willReturn(okJson(ANSWER)));
+		this.provider.server().resetAll();
+		this.provider.stubFor(post(PATH).willReturn(okJson(ANSWER)));
 		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
 			try {
 				assertThat(call(client)).isEqualTo(ANSWER);
@@ -193,32 +180,15 @@ class ResilientExchangeFilterTest {
 			}
 		});
 		assertThat(resilience.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
-		this.server.verify(1, postRequestedFor(urlEqualTo(PATH)));
+		this.provider.verifyPosts(1, PATH);
 	}
 
-	private void failFirstThenAnswer(com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder failure) {
-		this.server.stubFor(post(PATH).inScenario("flaky")
-			.whenScenarioStateIs(Scenario.STARTED)
-			.willReturn(failure)
-			.willSetStateTo("recovered"));
-		this.server.stubFor(post(PATH).inScenario("flaky")
-			.whenScenarioStateIs("recovered")
-			.withRequestBody(equalTo(REQUEST))
-			.willReturn(okJson(ANSWER)));
-	}
-
-	private WebClient client(ProviderPolicy policy) {
-		return WebClient.builder().baseUrl(policy.baseUrl().toString()).filter(TestProviders.resilience(policy).filter()).build();
+	private void failFirstThenAnswer(ResponseDefinitionBuilder failure) {
+		this.provider.failFirstThenAnswerResent(PATH, REQUEST, failure, okJson(ANSWER));
 	}
 
 	private static String call(WebClient client) {
-		return client.post()
-			.uri(PATH)
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(REQUEST)
-			.retrieve()
-			.bodyToMono(String.class)
-			.block(Duration.ofSeconds(20));
+		return TestProviders.postJson(client, PATH, REQUEST).block(Duration.ofSeconds(20));
 	}
 
 }

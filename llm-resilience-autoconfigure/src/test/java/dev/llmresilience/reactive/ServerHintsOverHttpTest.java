@@ -8,10 +8,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.llmresilience.core.CircuitBreakerPolicy;
 import dev.llmresilience.core.CircuitOpenException;
@@ -21,9 +19,8 @@ import dev.llmresilience.core.ProviderPolicy;
 import dev.llmresilience.core.RetryPolicy;
 import dev.llmresilience.core.ServerDelayTooLongException;
 import dev.llmresilience.core.TimeoutPolicy;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
@@ -33,9 +30,6 @@ import org.springframework.web.reactive.function.client.WebClientResponseExcepti
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -49,30 +43,20 @@ class ServerHintsOverHttpTest {
 
 	private static final String ANSWER = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"choices\":[]}";
 
-	private WireMockServer server;
-
-	@BeforeEach
-	void startServer() {
-		this.server = new WireMockServer(options().dynamicPort());
-		this.server.start();
-	}
-
-	@AfterEach
-	void stopServer() {
-		this.server.stop();
-	}
+	@RegisterExtension
+	final ProviderStub provider = new ProviderStub();
 
 	@Test
 	void waitsAtLeastTheRetryAfterSeconds() {
 		failFirstThenAnswer(aResponse().withStatus(429).withHeader("Retry-After", "1"));
-		assertThat(call(client(policy(UnaryOperator.identity())))).isEqualTo(ANSWER);
+		assertThat(call(TestProviders.webClient(policy(UnaryOperator.identity())))).isEqualTo(ANSWER);
 		assertThat(gapBetweenRequests()).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
 	}
 
 	@Test
 	void waitsTheRetryAfterMillisecondsNotASecond() {
 		failFirstThenAnswer(aResponse().withStatus(429).withHeader("retry-after-ms", "300").withHeader("Retry-After", "1"));
-		assertThat(call(client(policy(UnaryOperator.identity())))).isEqualTo(ANSWER);
+		assertThat(call(TestProviders.webClient(policy(UnaryOperator.identity())))).isEqualTo(ANSWER);
 		assertThat(gapBetweenRequests()).isGreaterThanOrEqualTo(Duration.ofMillis(300))
 			.isLessThan(Duration.ofMillis(1000));
 	}
@@ -82,7 +66,7 @@ class ServerHintsOverHttpTest {
 		Instant at = Instant.now().plusSeconds(2);
 		String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.ofInstant(at, ZoneOffset.UTC));
 		failFirstThenAnswer(aResponse().withStatus(503).withHeader("Retry-After", date));
-		assertThat(call(client(policy(UnaryOperator.identity())))).isEqualTo(ANSWER);
+		assertThat(call(TestProviders.webClient(policy(UnaryOperator.identity())))).isEqualTo(ANSWER);
 		List<LoggedRequest> requests = requests();
 		// the date has whole seconds: the retry comes no earlier than the second it names
 		Instant named = at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
@@ -92,8 +76,8 @@ class ServerHintsOverHttpTest {
 
 	@Test
 	void failsFastWhenTheServerAsksForMoreThanMaxServerDelay() {
-		this.server.stubFor(post(PATH).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "120")));
-		WebClient client = client(policy((retry) -> withMaxServerDelay(retry, Duration.ofSeconds(2))));
+		this.provider.stubFor(post(PATH).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "120")));
+		WebClient client = TestProviders.webClient(policy((retry) -> withMaxServerDelay(retry, Duration.ofSeconds(2))));
 		long start = System.nanoTime();
 		assertThatExceptionOfType(ServerDelayTooLongException.class).isThrownBy(() -> call(client))
 			.satisfies((ex) -> {
@@ -102,66 +86,66 @@ class ServerHintsOverHttpTest {
 				assertThat(ex.getMessage()).contains("status_429");
 			});
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
-		this.server.verify(1, postRequestedFor(urlEqualTo(PATH)));
+		this.provider.verifyPosts(1, PATH);
 	}
 
 	@Test
 	void keepsTheBreakerOpenForAServerAskedWaitLongerThanItsOwn() {
-		this.server.stubFor(post(PATH).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "5")));
+		this.provider.stubFor(post(PATH).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "5")));
 		ProviderPolicy policy = policy((retry) -> withMaxServerDelay(retry, Duration.ofSeconds(2)));
 		policy = new ProviderPolicy(policy.name(), policy.baseUrl(), policy.protocol(), policy.retry(),
 				new CircuitBreakerPolicy(50, 20, 10, Duration.ofMillis(500), 1), policy.timeouts());
-		WebClient client = client(policy);
+		WebClient client = TestProviders.webClient(policy);
 		assertThatExceptionOfType(ServerDelayTooLongException.class).isThrownBy(() -> call(client));
 		assertThatExceptionOfType(CircuitOpenException.class).isThrownBy(() -> call(client))
 			.satisfies((ex) -> assertThat(ex.getRemainingOpen()).isGreaterThan(Duration.ofSeconds(4))
 				.isLessThanOrEqualTo(Duration.ofSeconds(5)));
-		this.server.verify(1, postRequestedFor(urlEqualTo(PATH)));
+		this.provider.verifyPosts(1, PATH);
 	}
 
 	@Test
 	void sendsOnceWhenTheServerSaysNotToRetry() {
-		this.server.stubFor(post(PATH).willReturn(aResponse().withStatus(503).withHeader("x-should-retry", "false")
+		this.provider.stubFor(post(PATH).willReturn(aResponse().withStatus(503).withHeader("x-should-retry", "false")
 			.withBody("{\"error\":{\"message\":\"down for maintenance\"}}")));
 		assertThatExceptionOfType(WebClientResponseException.class)
-			.isThrownBy(() -> call(client(policy(UnaryOperator.identity()))))
+			.isThrownBy(() -> call(TestProviders.webClient(policy(UnaryOperator.identity()))))
 			.satisfies((ex) -> {
 				assertThat(ex.getStatusCode().value()).isEqualTo(503);
 				assertThat(ex.getResponseBodyAsString()).contains("down for maintenance");
 			});
-		this.server.verify(1, postRequestedFor(urlEqualTo(PATH)));
+		this.provider.verifyPosts(1, PATH);
 	}
 
 	@Test
 	void retriesAClientErrorWhenTheServerAsksForIt() {
 		failFirstThenAnswer(aResponse().withStatus(400).withHeader("x-should-retry", "true"));
-		assertThat(call(client(policy(UnaryOperator.identity())))).isEqualTo(ANSWER);
-		this.server.verify(2, postRequestedFor(urlEqualTo(PATH)));
+		assertThat(call(TestProviders.webClient(policy(UnaryOperator.identity())))).isEqualTo(ANSWER);
+		this.provider.verifyPosts(2, PATH);
 	}
 
 	@Test
 	void neverRetriesAnExhaustedQuota() {
-		this.server.stubFor(post(PATH).willReturn(aResponse().withStatus(429)
+		this.provider.stubFor(post(PATH).willReturn(aResponse().withStatus(429)
 			.withHeader("Content-Type", "application/json")
 			.withBody("{\"error\":{\"message\":\"You exceeded your current quota\",\"type\":\"insufficient_quota\","
 					+ "\"code\":\"insufficient_quota\"}}")));
 		assertThatExceptionOfType(WebClientResponseException.class)
-			.isThrownBy(() -> call(client(policy(UnaryOperator.identity()))))
+			.isThrownBy(() -> call(TestProviders.webClient(policy(UnaryOperator.identity()))))
 			.satisfies((ex) -> assertThat(ex.getResponseBodyAsString()).contains("insufficient_quota"));
-		this.server.verify(1, postRequestedFor(urlEqualTo(PATH)));
+		this.provider.verifyPosts(1, PATH);
 	}
 
 	@Test
 	void retriesABodyCutOffDuringTheResponse() {
 		failFirstThenAnswer(aResponse().withFault(Fault.MALFORMED_RESPONSE_CHUNK));
-		assertThat(call(client(policy(UnaryOperator.identity())))).isEqualTo(ANSWER);
-		this.server.verify(2, postRequestedFor(urlEqualTo(PATH)));
+		assertThat(call(TestProviders.webClient(policy(UnaryOperator.identity())))).isEqualTo(ANSWER);
+		this.provider.verifyPosts(2, PATH);
 	}
 
 	@Test
 	void retriesAJsonBodyThatEndsBeforeItCloses() {
 		failFirstThenAnswer(okJson("{\"id\":\"chatcmpl-1\",\"choices\":[{\"message\":{\"content\":\"Hel"));
-		java.util.Map<String, Object> answer = client(policy(UnaryOperator.identity())).post()
+		java.util.Map<String, Object> answer = TestProviders.webClient(policy(UnaryOperator.identity())).post()
 			.uri(PATH)
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue("{}")
@@ -170,30 +154,30 @@ class ServerHintsOverHttpTest {
 			})
 			.block(Duration.ofSeconds(10));
 		assertThat(answer).containsEntry("id", "chatcmpl-1");
-		this.server.verify(2, postRequestedFor(urlEqualTo(PATH)));
+		this.provider.verifyPosts(2, PATH);
 	}
 
 	@Test
 	void endsAtTheDeadlineWhenRetryingWouldCrossIt() {
-		this.server.stubFor(post(PATH).willReturn(aResponse().withStatus(503)));
+		this.provider.stubFor(post(PATH).willReturn(aResponse().withStatus(503)));
 		ProviderPolicy policy = withTimeouts(policy((retry) -> new RetryPolicy(100, retry.connectionBackoff(),
 				new LinearBackoff(Duration.ofMillis(400), Duration.ofSeconds(10)), retry.retryOnStatus(),
 				retry.maxServerDelay(), retry.budget())), Duration.ofSeconds(5), Duration.ofSeconds(1));
-		WebClient client = client(policy);
+		WebClient client = TestProviders.webClient(policy);
 		long start = System.nanoTime();
 		assertThatExceptionOfType(DeadlineExceededException.class).isThrownBy(() -> call(client))
 			.satisfies((ex) -> assertThat(ex.getDeadline()).isEqualTo(Duration.ofSeconds(1)));
 		// attempts at 0 and 400 ms; the next wait of 800 ms would cross the deadline, so the call ends
 		// there, before the deadline, instead of sleeping into it
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1000));
-		this.server.verify(2, postRequestedFor(urlEqualTo(PATH)));
+		this.provider.verifyPosts(2, PATH);
 	}
 
 	@Test
 	void endsAtTheDeadlineWhileAnAttemptIsUnderWay() {
-		this.server.stubFor(post(PATH).willReturn(okJson(ANSWER).withFixedDelay(5_000)));
-		WebClient client = client(withTimeouts(policy(UnaryOperator.identity()), Duration.ofSeconds(10),
-				Duration.ofSeconds(1)));
+		this.provider.stubFor(post(PATH).willReturn(okJson(ANSWER).withFixedDelay(5_000)));
+		WebClient client = TestProviders
+			.webClient(withTimeouts(policy(UnaryOperator.identity()), Duration.ofSeconds(10), Duration.ofSeconds(1)));
 		long start = System.nanoTime();
 		assertThatExceptionOfType(DeadlineExceededException.class).isThrownBy(() -> call(client));
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(900),
@@ -201,7 +185,7 @@ class ServerHintsOverHttpTest {
 	}
 
 	private ProviderPolicy policy(UnaryOperator<RetryPolicy> retry) {
-		ProviderPolicy policy = TestProviders.policy(this.server.baseUrl());
+		ProviderPolicy policy = TestProviders.policy(this.provider.baseUrl());
 		return TestProviders.with(policy, (r) -> retry.apply(r.withBudget(dev.llmresilience.core.BudgetPolicy.DEFAULT)));
 	}
 
@@ -216,15 +200,11 @@ class ServerHintsOverHttpTest {
 	}
 
 	private void failFirstThenAnswer(ResponseDefinitionBuilder failure) {
-		this.server.stubFor(post(PATH).inScenario("flaky")
-			.whenScenarioStateIs(Scenario.STARTED)
-			.willReturn(failure)
-			.willSetStateTo("recovered"));
-		this.server.stubFor(post(PATH).inScenario("flaky").whenScenarioStateIs("recovered").willReturn(okJson(ANSWER)));
+		this.provider.failFirstThenAnswer(PATH, failure, okJson(ANSWER));
 	}
 
 	private List<LoggedRequest> requests() {
-		List<LoggedRequest> requests = this.server.findAll(postRequestedFor(urlEqualTo(PATH)));
+		List<LoggedRequest> requests = this.provider.requests(PATH);
 		assertThat(requests).hasSize(2);
 		return requests;
 	}
@@ -234,22 +214,8 @@ class ServerHintsOverHttpTest {
 		return Duration.between(requests.get(0).getLoggedDate().toInstant(), requests.get(1).getLoggedDate().toInstant());
 	}
 
-	private static WebClient client(ProviderPolicy policy) {
-		return WebClient.builder()
-			.baseUrl(policy.baseUrl().toString())
-			.filter(TestProviders.resilience(policy).filter())
-			.build();
-	}
-
 	private static String call(WebClient client) {
-		return client.post()
-			.uri(PATH)
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{}")
-			.retrieve()
-			.bodyToMono(String.class)
-			.block(Duration.ofSeconds(20));
+		return TestProviders.postJson(client, PATH, "{}").block(Duration.ofSeconds(20));
 	}
-
 
 }

@@ -15,9 +15,13 @@ import dev.llmresilience.core.RetryPolicy;
 import dev.llmresilience.core.TimeoutPolicy;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * Policies with short waits, so tests over real HTTP stay fast.
+ * Policies with short waits, and WebClients on them, so tests over real HTTP stay fast.
  */
 public final class TestProviders {
 
@@ -58,6 +62,26 @@ public final class TestProviders {
 	public static ProviderPolicy with(ProviderPolicy policy, UnaryOperator<RetryPolicy> retry) {
 		return new ProviderPolicy(policy.name(), policy.baseUrl(), policy.protocol(), retry.apply(policy.retry()),
 				policy.circuitBreaker(), policy.timeouts());
+	}
+
+	public static WebClient webClient(ProviderPolicy policy) {
+		return webClient(resilience(policy));
+	}
+
+	public static WebClient webClient(ProviderResilience resilience) {
+		return WebClient.builder()
+			.baseUrl(resilience.policy().baseUrl().toString())
+			.filter(resilience.filter())
+			.build();
+	}
+
+	public static Mono<String> postJson(WebClient client, String uri, Object body) {
+		return client.post()
+			.uri(uri)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(body)
+			.retrieve()
+			.bodyToMono(String.class);
 	}
 
 }
