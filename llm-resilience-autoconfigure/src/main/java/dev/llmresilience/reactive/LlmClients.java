@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -28,6 +29,9 @@ public class LlmClients {
 	private final Function<ProviderResilience, ClientHttpConnector> connectors;
 
 	private final Function<ProviderResilience, RestClient.Builder> restClientBuilders;
+
+	/** One connector per provider, shared by every WebClient made for it (and so its connection pool). */
+	private final Map<String, ClientHttpConnector> connectorCache = new ConcurrentHashMap<>();
 
 	/**
 	 * Create the clients.
@@ -98,7 +102,8 @@ public class LlmClients {
 			.defaultHeaders(this.authentication.getOrDefault(provider, (headers) -> {
 			}))
 			.filter(resilience.filter());
-		ClientHttpConnector connector = this.connectors.apply(resilience);
+		ClientHttpConnector connector = this.connectorCache.computeIfAbsent(provider,
+				(name) -> this.connectors.apply(resilience));
 		if (connector != null) {
 			builder.clientConnector(connector);
 		}
