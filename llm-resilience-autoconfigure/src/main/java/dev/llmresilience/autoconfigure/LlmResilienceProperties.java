@@ -166,8 +166,8 @@ public class LlmResilienceProperties {
 			retry.getBudget().setTokenRatio(0.5);
 			CircuitBreaker circuitBreaker = policy.getCircuitBreaker();
 			circuitBreaker.setFailureRateThreshold(50f);
-			circuitBreaker.setSlidingWindowSize(20);
-			circuitBreaker.setMinimumNumberOfCalls(10);
+			circuitBreaker.setSlidingWindowSize(100);
+			circuitBreaker.setMinimumNumberOfCalls(50);
 			circuitBreaker.setWaitDurationInOpenState(Duration.ofSeconds(30));
 			circuitBreaker.setPermittedCallsInHalfOpenState(2);
 			Timeouts timeouts = policy.getTimeouts();

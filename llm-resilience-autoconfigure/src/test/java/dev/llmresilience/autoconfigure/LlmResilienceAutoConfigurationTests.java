@@ -54,8 +54,8 @@ class LlmResilienceAutoConfigurationTests {
 				assertThat(policy.retry().retryOnStatus()).containsExactlyInAnyOrder(408, 429, 500, 502, 503, 504, 529);
 				assertThat(policy.retry().maxServerDelay()).isEqualTo(Duration.ofSeconds(60));
 				assertThat(policy.circuitBreaker().failureRateThreshold()).isEqualTo(50f);
-				assertThat(policy.circuitBreaker().slidingWindowSize()).isEqualTo(20);
-				assertThat(policy.circuitBreaker().minimumNumberOfCalls()).isEqualTo(10);
+				assertThat(policy.circuitBreaker().slidingWindowSize()).isEqualTo(100);
+				assertThat(policy.circuitBreaker().minimumNumberOfCalls()).isEqualTo(50);
 				assertThat(policy.circuitBreaker().waitDurationInOpenState()).isEqualTo(Duration.ofSeconds(30));
 				assertThat(policy.circuitBreaker().permittedCallsInHalfOpenState()).isEqualTo(2);
 				assertThat(policy.timeouts().connect()).isEqualTo(Duration.ofSeconds(10));
