@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import dev.llmresilience.core.CircuitBreakerPolicy;
@@ -12,7 +11,6 @@ import dev.llmresilience.core.ProviderPolicy;
 import dev.llmresilience.fakeprovider.FakeProvider;
 import dev.llmresilience.fakeprovider.Fault;
 import dev.llmresilience.fakeprovider.FaultPlan;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import reactor.core.publisher.Mono;
 
 /**
@@ -143,14 +141,8 @@ final class GoodputScenario implements Scenario {
 		try (FakeProvider provider = FakeProvider.start(mix.plan(this.settings.seed()).build())) {
 			ProviderPolicy policy = BenchmarkPolicies.policy(provider.baseUrl());
 			try (ArmClient client = ArmClient.create(arm, policy)) {
-				AtomicInteger breakerOpened = new AtomicInteger();
-				if (client.resilience() != null) {
-					client.resilience().circuitBreaker().getEventPublisher().onStateTransition((event) -> {
-						if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
-							breakerOpened.incrementAndGet();
-						}
-					});
-				}
+				BreakerLog breaker = BreakerLog
+					.of((client.resilience() != null) ? client.resilience().circuitBreaker() : null);
 				Outcomes outcomes = new Outcomes();
 				LatencyRecorder latencies = new LatencyRecorder();
 				Duration interval = Duration.ofSeconds(1).dividedBy(this.settings.callsPerSecond());
@@ -167,7 +159,7 @@ final class GoodputScenario implements Scenario {
 				})).block(interval.multipliedBy(this.settings.calls()).plus(CALL_GUARD.multipliedBy(2)));
 				long received = provider.stats().snapshot().received();
 				return new Cell(this.settings.calls(), outcomes, latencies.summary(),
-						(double) received / this.settings.calls(), breakerOpened.get());
+						(double) received / this.settings.calls(), breaker.openings());
 			}
 		}
 	}

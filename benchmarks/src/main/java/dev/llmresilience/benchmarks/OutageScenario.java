@@ -7,13 +7,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 
 import dev.llmresilience.core.ProviderPolicy;
 import dev.llmresilience.fakeprovider.FakeProvider;
 import dev.llmresilience.fakeprovider.Fault;
 import dev.llmresilience.fakeprovider.FaultPlan;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import reactor.core.publisher.Mono;
 
 /**
@@ -104,18 +102,10 @@ final class OutageScenario implements Scenario {
 			.outage(outageStart, refusedAt.plusSeconds(60), Fault.UNAVAILABLE)
 			.build());
 		FakeProvider up = null;
-		AtomicLong breakerOpenedAt = new AtomicLong();
+		BreakerLog breaker;
 		ProviderPolicy policy = BenchmarkPolicies.policy(down.baseUrl());
 		try (ArmClient client = ArmClient.create(arm, policy, attempts, null)) {
-			if (client.resilience() != null) {
-				client.resilience().circuitBreaker().getEventPublisher().onStateTransition((event) -> {
-					long now = System.nanoTime();
-					if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN
-							&& now >= timeline.nanosAt(outageStart)) {
-						breakerOpenedAt.compareAndSet(0, now);
-					}
-				});
-			}
+			breaker = BreakerLog.of((client.resilience() != null) ? client.resilience().circuitBreaker() : null);
 			long maxCalls = end.toNanos() / s.interval().toNanos();
 			CompletableFuture<Void> load = PacedLoad
 				.start(s.interval(), maxCalls, s.maxInFlight(), (number) -> call(client, calls))
@@ -140,7 +130,7 @@ final class OutageScenario implements Scenario {
 			}
 		}
 		return new Run(List.copyOf(calls), attempts, timeline.nanosAt(outageStart), timeline.nanosAt(refusedAt),
-				timeline.nanosAt(recoveredAt), breakerOpenedAt.get());
+				timeline.nanosAt(recoveredAt), breaker.firstOpenedAfter(timeline.nanosAt(outageStart)));
 	}
 
 	private static Mono<Void> call(ArmClient client, List<CallRecord> calls) {

@@ -44,6 +44,9 @@ final class SoakScenario implements Scenario {
 
 	private static final int STREAM_EVENTS = 16;
 
+	/** How long calls still in flight when the load stops may take to end: far past the guard. */
+	private static final Duration DRAIN = CALL_GUARD.plusSeconds(30);
+
 	private static final Duration POOL_IDLE_TIMEOUT = Duration.ofSeconds(5);
 
 	private final Settings settings;
@@ -96,6 +99,8 @@ final class SoakScenario implements Scenario {
 			started.put(kind, new LongAdder());
 		}
 		LongAdder overDeadline = new LongAdder();
+		LongAdder inFlight = new LongAdder();
+		LongAccumulator peakInFlight = new LongAccumulator(Math::max, 0);
 		LongAccumulator longest = new LongAccumulator(Math::max, 0);
 		try (FakeProvider provider = FakeProvider.start(plan)) {
 			ProviderPolicy policy = BenchmarkPolicies.policy(provider.baseUrl(), timeouts());
@@ -103,11 +108,16 @@ final class SoakScenario implements Scenario {
 			long drainedInNanos;
 			boolean loadEnded = true;
 			try (ArmClient client = ArmClient.create(Arm.STARTER, policy, null, pools)) {
+				BreakerLog breaker = BreakerLog.of(client.resilience().circuitBreaker());
 				Timeline timeline = Timeline.start();
-				CompletableFuture<Long> load = ClosedLoop.start(s.concurrency(), s.duration(), s.maxCalls(), (number) -> {
+				Duration interval = Duration.ofSeconds(1).dividedBy(s.callsPerSecond());
+				long calls = Math.min(s.maxCalls(), s.duration().toNanos() / interval.toNanos());
+				CompletableFuture<Void> load = PacedLoad.start(interval, calls, s.maxInFlight(), (number) -> {
 					Kind kind = (new SplittableRandom(s.seed() + number).nextDouble() < s.streamShare()) ? Kind.STREAM
 							: Kind.JSON;
 					started.get(kind).increment();
+					inFlight.increment();
+					peakInFlight.accumulate(inFlight.sum());
 					long begun = System.nanoTime();
 					Mono<Void> call = (kind == Kind.STREAM) ? stream(client)
 							: StuckCallException.guard(client.completion(), CALL_GUARD).then();
@@ -117,6 +127,7 @@ final class SoakScenario implements Scenario {
 							return Mono.empty();
 						})
 						.doFinally((signal) -> {
+							inFlight.decrement();
 							long took = System.nanoTime() - begun;
 							longest.accumulate(took);
 							if (took > DEADLINE.plus(SLACK).toNanos()) {
@@ -131,7 +142,7 @@ final class SoakScenario implements Scenario {
 					heap.sample();
 				}
 				try {
-					load.get(s.duration().plus(ClosedLoop.drain()).toMillis(), TimeUnit.MILLISECONDS);
+					load.get(s.duration().plus(DRAIN).toMillis(), TimeUnit.MILLISECONDS);
 				}
 				catch (TimeoutException | ExecutionException ex) {
 					loadEnded = false;
@@ -144,9 +155,12 @@ final class SoakScenario implements Scenario {
 				long drainStart = System.nanoTime();
 				afterDrain = pools.awaitIdle(POOL_IDLE_TIMEOUT);
 				drainedInNanos = System.nanoTime() - drainStart;
-				return new SoakResult(s, timeline.elapsed(), loadEnded, counts(started), outcomes,
+				Duration took = timeline.elapsed();
+				return new SoakResult(s, took, loadEnded, counts(started), outcomes, peakInFlight.get(),
 						overDeadline.sum(), longest.get(), afterDrain, drainedInNanos, heap.samples(),
-						heap.firstThird(), heap.lastThird(), heapAfterRun, provider.stats().snapshot());
+						heap.firstThird(), heap.lastThird(), heapAfterRun, breaker.openings(),
+						breaker.nanosNotClosed(timeline.nanosAt(Duration.ZERO), timeline.nanosAt(took)),
+						provider.stats().snapshot());
 			}
 		}
 	}
@@ -179,8 +193,9 @@ final class SoakScenario implements Scenario {
 	ScenarioReport report(SoakResult result) {
 		Settings s = this.settings;
 		ScenarioReport report = new ScenarioReport("5. Soak: mixed faults, streaming and not");
-		report.method(Cells.duration(s.duration()) + " of " + s.concurrency() + " calls in flight (closed loop, at most "
-				+ Cells.count(s.maxCalls()) + " calls) through the starter, "
+		report.method(Cells.duration(s.duration()) + " of calls through the starter, started at " + s.callsPerSecond()
+				+ " a second (open loop, at most " + s.maxInFlight() + " in flight, " + Cells.count(s.maxCalls())
+				+ " in all), "
 				+ Math.round(s.streamShare() * 100) + "% of them streamed, against a provider (seed " + s.seed()
 				+ ") injecting " + new FaultMix("", plan(s.seed()).rates()).describeRates()
 				+ "; a slow first byte (1.5 s) outlasts the 1 s response timeout, a 429 asks for 200 ms. Each call has "
@@ -205,6 +220,9 @@ final class SoakScenario implements Scenario {
 			.filter((entry) -> entry.getValue() > 0)
 			.map((entry) -> entry.getKey() + " " + Cells.count(entry.getValue()))
 			.collect(Collectors.joining(", ")));
+		checks.row("peak calls in flight", Cells.count(result.peakInFlight()));
+		checks.row("breaker openings; time not closed", result.breakerOpenings() + "; "
+				+ Cells.percent((double) result.nanosNotClosed() / result.took().toNanos()) + " of the run");
 		checks.row("longest call", Cells.millis(result.longestNanos()));
 		checks.row("calls longer than deadline + " + Cells.duration(SLACK), Cells.count(result.overDeadline()));
 		checks.row("connection pool after the run (acquired / pending / idle)",
@@ -223,6 +241,9 @@ final class SoakScenario implements Scenario {
 						+ Cells.count(result.totalStarted()) + " (" + Cells.count(result.untypedFailures())
 						+ " other failures, " + Cells.count(result.totalUnaccounted()) + " unaccounted)",
 				result.everyCallAccounted());
+		report.target("zero unaccounted calls: every call started has ended",
+				Cells.count(result.totalUnaccounted()) + " of " + Cells.count(result.totalStarted()) + " unaccounted",
+				result.loadEnded() && result.totalUnaccounted() == 0);
 		report.target("no call outlives its deadline + " + Cells.duration(SLACK),
 				Cells.count(result.overDeadline()) + " did", result.overDeadline() == 0);
 		report.target("connection pool returns to idle", result.pool().isIdle() ? "idle" : "not idle",
@@ -254,17 +275,18 @@ final class SoakScenario implements Scenario {
 	/**
 	 * How the soak runs.
 	 * @param duration how long new calls are started
-	 * @param concurrency calls in flight
+	 * @param callsPerSecond the rate at which calls start
+	 * @param maxInFlight the most calls in flight
 	 * @param maxCalls the most calls started
 	 * @param streamShare the share of calls that stream
 	 * @param heapSamples heap samples taken while the load runs
 	 * @param seed the provider's seed, also choosing which calls stream
 	 */
-	record Settings(Duration duration, int concurrency, long maxCalls, double streamShare, int heapSamples,
-			long seed) {
+	record Settings(Duration duration, int callsPerSecond, int maxInFlight, long maxCalls, double streamShare,
+			int heapSamples, long seed) {
 
 		static Settings onDemand(long seed) {
-			return new Settings(Duration.ofSeconds(60), 64, 2_000_000, 0.3, 9, seed);
+			return new Settings(Duration.ofSeconds(60), 800, 256, 100_000, 0.3, 9, seed);
 		}
 
 	}
@@ -273,8 +295,9 @@ final class SoakScenario implements Scenario {
 	 * What a soak measured.
 	 */
 	record SoakResult(Settings settings, Duration took, boolean loadEnded, Map<Kind, Long> started,
-			Map<Kind, Outcomes> outcomes, long overDeadline, long longestNanos, ConnectionPoolWatch.PoolState pool,
-			long drainedInNanos, List<Long> heapSamples, long heapFirstThird, long heapLastThird, long heapAfterRun,
+			Map<Kind, Outcomes> outcomes, long peakInFlight, long overDeadline, long longestNanos,
+			ConnectionPoolWatch.PoolState pool, long drainedInNanos, List<Long> heapSamples, long heapFirstThird,
+			long heapLastThird, long heapAfterRun, int breakerOpenings, long nanosNotClosed,
 			FakeProviderStats.Snapshot provider) {
 
 		long unaccounted(Kind kind) {

@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SoakTests {
 
-	private static final SoakScenario.Settings SHORT = new SoakScenario.Settings(Duration.ofSeconds(12), 32, 200_000,
-			0.3, 6, BenchmarkRunner.DEFAULT_SEED);
+	private static final SoakScenario.Settings SHORT = new SoakScenario.Settings(Duration.ofSeconds(12), 400, 128,
+			10_000, 0.3, 6, BenchmarkRunner.DEFAULT_SEED);
 
 	/** Streams are guarded (retried before their first event, a typed failure after it) once this type exists. */
 	private static final boolean STREAM_GUARD_PRESENT = ClassUtils
