@@ -45,11 +45,9 @@ final class OverheadScenario implements Scenario {
 			try {
 				int bodyBytes = clients.get(Arm.PLAIN).completion().block(Duration.ofSeconds(10))
 					.getBytes(StandardCharsets.UTF_8).length;
-				Duration warmUpEach = this.settings.warmUp().dividedBy(ARMS.size());
-				for (Arm arm : ARMS) {
-					measure(clients.get(arm), warmUpEach);
-				}
-				Progress.step(name(), "warmed up", timeline);
+				WarmUp warmUp = warmUp(clients);
+				Progress.step(name(), "warmed up in " + Cells.decimal(warmUp.took().toMillis() / 1000.0) + " s, JIT "
+						+ warmUp.lastCycleCompilationMillis() + " ms in the last cycle", timeline);
 				List<Round> rounds = new ArrayList<>();
 				for (int number = 1; number <= this.settings.rounds(); number++) {
 					List<Arm> order = order(number);
@@ -62,12 +60,37 @@ final class OverheadScenario implements Scenario {
 					Progress.step(name(), "round " + number + ": starter / plain " + Cells.ratio(round.throughputRatio(Arm.STARTER))
 							+ ", CPU " + Cells.signedMicros(round.cpuAdded(Arm.STARTER)) + " a call", timeline);
 				}
-				return report(rounds, bodyBytes).took(timeline.elapsed());
+				return report(rounds, bodyBytes, warmUp).took(timeline.elapsed());
 			}
 			finally {
 				clients.values().forEach(ArmClient::close);
 			}
 		}
+	}
+
+	/**
+	 * Runs every arm in cycles until the JIT has settled: at least the minimum warm-up, then until a cycle in
+	 * which the JIT compiled for less than {@link Settings#settledCompilation()} of the cycle's time, or the
+	 * maximum warm-up is reached.
+	 */
+	private WarmUp warmUp(Map<Arm, ArmClient> clients) {
+		JitWatch jit = new JitWatch();
+		Timeline warmUp = Timeline.start();
+		long lastCycle;
+		boolean settled;
+		do {
+			Timeline cycle = Timeline.start();
+			long compiledBefore = jit.compilationMillis();
+			for (Arm arm : ARMS) {
+				measure(clients.get(arm), this.settings.warmUpCycle().dividedBy(ARMS.size()));
+			}
+			lastCycle = jit.compilationMillis() - compiledBefore;
+			settled = jit.isSupported()
+					&& lastCycle < cycle.elapsed().toMillis() * this.settings.settledCompilation();
+		}
+		while (warmUp.elapsed().compareTo(this.settings.maxWarmUp()) < 0
+				&& (warmUp.elapsed().compareTo(this.settings.minWarmUp()) < 0 || !settled));
+		return new WarmUp(warmUp.elapsed(), lastCycle, settled);
 	}
 
 	/**
@@ -100,12 +123,17 @@ final class OverheadScenario implements Scenario {
 		return new Segment(calls, errors.sum(), used, latencies.summary());
 	}
 
-	private ScenarioReport report(List<Round> rounds, int bodyBytes) {
+	private ScenarioReport report(List<Round> rounds, int bodyBytes, WarmUp warmUp) {
 		ScenarioReport report = new ScenarioReport("1. Overhead: no faults, " + this.settings.concurrency()
 				+ " concurrent calls");
 		report.method("A provider that never fails answers a " + Cells.count(bodyBytes) + "-byte JSON chat completion; "
 				+ this.settings.concurrency() + " calls are kept in flight (closed loop) and each body is read as a "
-				+ "String. After " + Cells.duration(this.settings.warmUp()) + " of warm-up (all arms), "
+				+ "String. The arms first warm up together in cycles until the JIT compiles for less than "
+				+ Math.round(this.settings.settledCompilation() * 100) + "% of a cycle (at least "
+				+ Cells.duration(this.settings.minWarmUp()) + ", at most " + Cells.duration(this.settings.maxWarmUp())
+				+ "; this run: " + Cells.decimal(warmUp.took().toMillis() / 1000.0) + " s, "
+				+ (warmUp.settled() ? "settled" : "**not settled**") + ", " + warmUp.lastCycleCompilationMillis()
+				+ " ms of compilation in the last cycle). Then "
 				+ this.settings.rounds() + " rounds run each arm for " + Cells.duration(this.settings.segment())
 				+ ", the order rotating every round. Ratios and differences are taken within a round, then the "
 				+ "median over rounds is reported; the plain-vs-plain control shows how much the machine alone moves them.");
@@ -214,20 +242,33 @@ final class OverheadScenario implements Scenario {
 	/**
 	 * How the overhead is measured.
 	 * @param concurrency calls in flight
-	 * @param warmUp the warm-up, shared by the arms, not measured
+	 * @param minWarmUp the shortest warm-up, all arms together, not measured
+	 * @param maxWarmUp the longest warm-up
+	 * @param warmUpCycle one warm-up cycle, shared by the arms
+	 * @param settledCompilation the share of a cycle's time below which the JIT's compiling counts as settled
 	 * @param rounds measured rounds
 	 * @param segment how long each arm runs in a round
 	 * @param tokens tokens in the answer; 100 make a body of about 1 KiB
 	 * @param seed the provider's seed (it injects nothing here)
 	 * @param maxCallsPerSegment the most calls one segment starts
 	 */
-	record Settings(int concurrency, Duration warmUp, int rounds, Duration segment, int tokens, long seed,
-			long maxCallsPerSegment) {
+	record Settings(int concurrency, Duration minWarmUp, Duration maxWarmUp, Duration warmUpCycle,
+			double settledCompilation, int rounds, Duration segment, int tokens, long seed, long maxCallsPerSegment) {
 
 		static Settings defaults(long seed) {
-			return new Settings(64, Duration.ofSeconds(15), 8, Duration.ofMillis(1500), 100, seed, 2_000_000);
+			return new Settings(64, Duration.ofSeconds(9), Duration.ofSeconds(45), Duration.ofSeconds(3), 0.02, 8,
+					Duration.ofMillis(1500), 100, seed, 2_000_000);
 		}
 
+	}
+
+	/**
+	 * How the warm-up went.
+	 * @param took how long it ran
+	 * @param lastCycleCompilationMillis what the JIT compiled in its last cycle
+	 * @param settled whether the JIT had settled when it ended
+	 */
+	record WarmUp(Duration took, long lastCycleCompilationMillis, boolean settled) {
 	}
 
 	/**

@@ -286,7 +286,7 @@ final class SoakScenario implements Scenario {
 			int heapSamples, long seed) {
 
 		static Settings onDemand(long seed) {
-			return new Settings(Duration.ofSeconds(60), 800, 256, 100_000, 0.3, 9, seed);
+			return new Settings(Duration.ofSeconds(45), 800, 256, 100_000, 0.3, 9, seed);
 		}
 
 	}
