@@ -74,10 +74,6 @@ final class ArmClient implements AutoCloseable {
 		return new ArmClient(arm, builder.build(), pool, resilience);
 	}
 
-	Arm arm() {
-		return this.arm;
-	}
-
 	/**
 	 * The starter's resilience, {@code null} for the other arms.
 	 */

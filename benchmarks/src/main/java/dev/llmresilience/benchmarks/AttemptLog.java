@@ -34,10 +34,6 @@ final class AttemptLog implements ExchangeFilterFunction {
 		this.sentNanos[this.size++] = nanos;
 	}
 
-	synchronized long count() {
-		return this.size;
-	}
-
 	/**
 	 * Counts the attempts sent in {@code [fromNanos, toNanos)}.
 	 */

@@ -31,7 +31,9 @@ final class BreakerLog {
 	}
 
 	synchronized int openings() {
-		return (int) this.transitions.stream().filter((transition) -> transition.to() == CircuitBreaker.State.OPEN).count();
+		return (int) this.transitions.stream()
+			.filter((transition) -> transition.to() == CircuitBreaker.State.OPEN)
+			.count();
 	}
 
 	/**

@@ -49,8 +49,4 @@ final class ClosedLoop {
 		});
 	}
 
-	static Duration drain() {
-		return DRAIN;
-	}
-
 }

@@ -47,11 +47,12 @@ final class GoodputScenario implements Scenario {
 		warmUp();
 		ScenarioReport report = new ScenarioReport("2. Goodput under faults");
 		report.method(Cells.count(s.calls()) + " logical calls per cell, started at " + s.callsPerSecond()
-				+ " a second (open loop, at most " + s.maxInFlight() + " in flight), each cell against a fresh provider "
-				+ "(seed " + s.seed() + ") and a fresh client, so a breaker or budget starts closed and full. Attempts "
-				+ "per call are the requests the provider received divided by the logical calls; latency is per "
-				+ "logical call, failures included. The ideal is `1 - p^attempts` for independent attempts (`1 - p` "
-				+ "for the plain client, which makes one). The 529 mix is " + mixes().get(3).describeRates() + ".");
+				+ " a second (open loop, at most " + s.maxInFlight() + " in flight), each cell against a fresh "
+				+ "provider (seed " + s.seed() + ") and a fresh client, so a breaker or budget starts closed and full. "
+				+ "Attempts per call are the requests the provider received divided by the logical calls; latency is "
+				+ "per logical call, failures included. The ideal is `1 - p^attempts` for independent attempts "
+				+ "(`1 - p` for the plain client, which makes one). The 529 mix is " + mixes().get(3).describeRates()
+				+ ".");
 		Table table = new Table("", "faults (p per attempt)", "client", "success", "ideal", "attempts / call",
 				"p50", "p99", "breaker opened", "failures");
 		Map<String, Cell> starterCells = new LinkedHashMap<>();
@@ -146,7 +147,7 @@ final class GoodputScenario implements Scenario {
 				Outcomes outcomes = new Outcomes();
 				LatencyRecorder latencies = new LatencyRecorder();
 				Duration interval = Duration.ofSeconds(1).dividedBy(this.settings.callsPerSecond());
-				PacedLoad.start(interval, this.settings.calls(), this.settings.maxInFlight(), (number) -> Mono.defer(() -> {
+				PacedLoad.start(interval, this.settings.calls(), this.settings.maxInFlight(), (number) -> {
 					long started = System.nanoTime();
 					return StuckCallException.guard(client.completion(), CALL_GUARD)
 						.doOnNext((body) -> outcomes.success())
@@ -156,7 +157,7 @@ final class GoodputScenario implements Scenario {
 							return Mono.empty();
 						})
 						.doFinally((signal) -> latencies.record(System.nanoTime() - started));
-				})).block(interval.multipliedBy(this.settings.calls()).plus(CALL_GUARD.multipliedBy(2)));
+				}).block(interval.multipliedBy(this.settings.calls()).plus(CALL_GUARD.multipliedBy(2)));
 				long received = provider.stats().snapshot().received();
 				return new Cell(this.settings.calls(), outcomes, latencies.summary(),
 						(double) received / this.settings.calls(), breaker.openings());

@@ -1,6 +1,8 @@
 package dev.llmresilience.benchmarks;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
@@ -19,15 +21,19 @@ final class Outcomes {
 
 	private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
 
+	private final Set<String> typedNames = ConcurrentHashMap.newKeySet();
+
 	void success() {
 		this.successes.increment();
 	}
 
 	void failure(Throwable ex) {
+		String name = describe(ex);
 		if (ex instanceof LlmResilienceException) {
 			this.typedFailures.increment();
+			this.typedNames.add(name);
 		}
-		this.failures.computeIfAbsent(describe(ex), (name) -> new LongAdder()).increment();
+		this.failures.computeIfAbsent(name, (key) -> new LongAdder()).increment();
 	}
 
 	long successes() {
@@ -57,11 +63,25 @@ final class Outcomes {
 	 * The failures, most frequent first: {@code "RetriesExhaustedException ×3, ..."}, or "none".
 	 */
 	String failureSummary() {
-		if (this.failures.isEmpty()) {
+		return summary(false);
+	}
+
+	/**
+	 * The failures that are no {@code LlmResilienceException}, most frequent first, or "none".
+	 */
+	String untypedFailureSummary() {
+		return summary(true);
+	}
+
+	private String summary(boolean untypedOnly) {
+		List<Map.Entry<String, LongAdder>> failures = this.failures.entrySet()
+			.stream()
+			.filter((entry) -> !untypedOnly || !this.typedNames.contains(entry.getKey()))
+			.toList();
+		if (failures.isEmpty()) {
 			return "none";
 		}
-		return this.failures.entrySet()
-			.stream()
+		return failures.stream()
 			.sorted((a, b) -> Long.compare(b.getValue().sum(), a.getValue().sum()))
 			.map((entry) -> entry.getKey() + " ×" + entry.getValue().sum())
 			.collect(Collectors.joining(", "));

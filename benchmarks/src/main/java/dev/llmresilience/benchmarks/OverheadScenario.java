@@ -57,8 +57,9 @@ final class OverheadScenario implements Scenario {
 					}
 					Round round = new Round(number, order, segments);
 					rounds.add(round);
-					Progress.step(name(), "round " + number + ": starter / plain " + Cells.ratio(round.throughputRatio(Arm.STARTER))
-							+ ", CPU " + Cells.signedMicros(round.cpuAdded(Arm.STARTER)) + " a call", timeline);
+					Progress.step(name(), "round " + number + ": starter / plain "
+							+ Cells.ratio(round.throughputRatio(Arm.STARTER)) + ", CPU "
+							+ Cells.signedMicros(round.cpuAdded(Arm.STARTER)) + " a call", timeline);
 				}
 				return report(rounds, bodyBytes, warmUp).took(timeline.elapsed());
 			}
@@ -136,7 +137,8 @@ final class OverheadScenario implements Scenario {
 				+ " ms of compilation in the last cycle). Then "
 				+ this.settings.rounds() + " rounds run each arm for " + Cells.duration(this.settings.segment())
 				+ ", the order rotating every round. Ratios and differences are taken within a round, then the "
-				+ "median over rounds is reported; the plain-vs-plain control shows how much the machine alone moves them.");
+				+ "median over rounds is reported; the plain-vs-plain control shows how much the machine alone "
+				+ "moves them.");
 		report.method("");
 		report.method(ResourceUsage.describe() + ", divided by the calls of the segment.");
 
@@ -151,12 +153,15 @@ final class OverheadScenario implements Scenario {
 					round.order().stream().map(OverheadScenario::shortName).collect(Collectors.joining(", ")),
 					Cells.perSecond(round.get(Arm.PLAIN).throughput()),
 					Cells.perSecond(round.get(Arm.STARTER).throughput()),
-					Cells.perSecond(round.get(Arm.PLAIN_CONTROL).throughput()), Cells.ratio(round.throughputRatio(Arm.STARTER)),
-					Cells.ratio(round.throughputRatio(Arm.PLAIN_CONTROL)), latencies(round, false), latencies(round, true));
+					Cells.perSecond(round.get(Arm.PLAIN_CONTROL).throughput()),
+					Cells.ratio(round.throughputRatio(Arm.STARTER)),
+					Cells.ratio(round.throughputRatio(Arm.PLAIN_CONTROL)),
+					latencies(round, false), latencies(round, true));
 			cost.row(round.number(), Cells.micros(round.get(Arm.PLAIN).cpuPerCall()),
 					Cells.micros(round.get(Arm.STARTER).cpuPerCall()),
 					Cells.micros(round.get(Arm.PLAIN_CONTROL).cpuPerCall()),
-					Cells.signedMicros(round.cpuAdded(Arm.STARTER)), Cells.signedMicros(round.cpuAdded(Arm.PLAIN_CONTROL)),
+					Cells.signedMicros(round.cpuAdded(Arm.STARTER)),
+					Cells.signedMicros(round.cpuAdded(Arm.PLAIN_CONTROL)),
 					Cells.kib(round.get(Arm.PLAIN).allocationPerCall()),
 					Cells.kib(round.get(Arm.STARTER).allocationPerCall()),
 					Cells.kib(round.get(Arm.PLAIN_CONTROL).allocationPerCall()),
@@ -193,13 +198,17 @@ final class OverheadScenario implements Scenario {
 						+ range(rounds, (round) -> round.cpuAdded(Arm.PLAIN_CONTROL), Cells::signedMicros) + ")",
 				starterCpu < 10_000);
 
-		long errors = rounds.stream().flatMap((round) -> round.segments().values().stream()).mapToLong(Segment::errors).sum();
+		long errors = rounds.stream()
+			.flatMap((round) -> round.segments().values().stream())
+			.mapToLong(Segment::errors)
+			.sum();
 		report.note("Failed calls in the measured rounds: " + errors + " (the provider injects no fault).");
 		report.note("The fake provider runs in this JVM, so its CPU time and allocation are in every arm's figures; "
 				+ "they cancel in the differences, which are the clients' own.");
 		report.note("The starter reads every non-streaming body to its end inside the retry scope (so a cut-off body "
 				+ "is retried): that copy and its JSON completeness check are part of what it adds here.");
-		report.note("At " + this.settings.concurrency() + " calls in flight on " + Runtime.getRuntime().availableProcessors()
+		report.note("At " + this.settings.concurrency() + " calls in flight on "
+				+ Runtime.getRuntime().availableProcessors()
 				+ " cores, p99 is mostly scheduling; CPU and allocation per call are the steadier figures.");
 		return report;
 	}

@@ -199,8 +199,8 @@ final class SoakScenario implements Scenario {
 				+ Math.round(s.streamShare() * 100) + "% of them streamed, against a provider (seed " + s.seed()
 				+ ") injecting " + new FaultMix("", plan(s.seed()).rates()).describeRates()
 				+ "; a slow first byte (1.5 s) outlasts the 1 s response timeout, a 429 asks for 200 ms. Each call has "
-				+ "a " + Cells.duration(DEADLINE) + " deadline (`timeouts.total`); the harness gives up on a call after "
-				+ Cells.duration(CALL_GUARD) + " and counts it. The heap is sampled after a full GC "
+				+ "a " + Cells.duration(DEADLINE) + " deadline (`timeouts.total`); the harness gives up on a call "
+				+ "after " + Cells.duration(CALL_GUARD) + " and counts it. The heap is sampled after a full GC "
 				+ "in the middle of each of " + s.heapSamples() + " equal slices of the run, and once after it.");
 		Table calls = new Table("Calls", "kind", "started", "succeeded", "typed failures", "other failures",
 				"unaccounted", "failures");
@@ -226,8 +226,8 @@ final class SoakScenario implements Scenario {
 		checks.row("longest call", Cells.millis(result.longestNanos()));
 		checks.row("calls longer than deadline + " + Cells.duration(SLACK), Cells.count(result.overDeadline()));
 		checks.row("connection pool after the run (acquired / pending / idle)",
-				result.pool().acquired() + " / " + result.pool().pending() + " / " + result.pool().idle() + ", idle after "
-						+ Cells.millis(result.drainedInNanos()));
+				result.pool().acquired() + " / " + result.pool().pending() + " / " + result.pool().idle()
+						+ ", idle after " + Cells.millis(result.drainedInNanos()));
 		checks.row("heap after GC, samples", result.heapSamples()
 			.stream()
 			.map(Cells::mib)

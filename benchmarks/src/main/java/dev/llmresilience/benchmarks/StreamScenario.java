@@ -71,7 +71,7 @@ final class StreamScenario implements Scenario {
 						Cells.count(cell.duplicatedEvents()), Cells.count(cell.lostEvents()),
 						Cells.count(cell.outcomes().typedFailures()) + " (" + Cells.count(cell.reportedRight()) + ")",
 						cell.outcomes().untypedFailures() + ((cell.outcomes().untypedFailures() > 0)
-								? ": " + untypedSummary(cell.outcomes()) : ""),
+								? ": " + cell.outcomes().untypedFailureSummary() : ""),
 						Cells.decimal(cell.requestsPerStream()));
 				duplicates.merge(arm, cell.duplicatedEvents(), Long::sum);
 				lost.merge(arm, cell.lostEvents(), Long::sum);
@@ -92,10 +92,6 @@ final class StreamScenario implements Scenario {
 		report.note("The naive arm retries the whole Flux: a replayed stream starts again at tok-0, so every token "
 				+ "the broken attempt delivered arrives twice.");
 		return report.took(timeline.elapsed());
-	}
-
-	private static String untypedSummary(Outcomes outcomes) {
-		return outcomes.failureSummary();
 	}
 
 	private Cell measure(FaultMix mix, Arm arm) {
