@@ -43,6 +43,11 @@ final class Cells {
 		return format("%.1f MiB", bytes / (1024 * 1024));
 	}
 
+	static String signedMib(double bytes) {
+		double mib = bytes / (1024 * 1024);
+		return format("%+.1f MiB", (Math.abs(mib) < 0.05) ? 0.0 : mib);
+	}
+
 	static String ratio(double value) {
 		return format("%.3f", value);
 	}
