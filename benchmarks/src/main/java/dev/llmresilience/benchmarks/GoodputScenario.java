@@ -67,7 +67,7 @@ final class GoodputScenario implements Scenario {
 						Cells.percent(cell.successRate()), Cells.percent(mix.ideal(attempts)),
 						Cells.decimal(cell.attemptsPerCall()), Cells.millis(cell.latency().p50Nanos()),
 						Cells.millis(cell.latency().p99Nanos()),
-						(arm == Arm.STARTER) ? String.valueOf(cell.breakerOpened()) : "n/a",
+						(arm == Arm.STARTER) ? cell.breaker() : "n/a",
 						cell.outcomes().failureSummary());
 				if (arm == Arm.STARTER) {
 					starterCells.put(mix.name(), cell);
@@ -147,6 +147,7 @@ final class GoodputScenario implements Scenario {
 				Outcomes outcomes = new Outcomes();
 				LatencyRecorder latencies = new LatencyRecorder();
 				Duration interval = Duration.ofSeconds(1).dividedBy(this.settings.callsPerSecond());
+				long cellStart = System.nanoTime();
 				PacedLoad.start(interval, this.settings.calls(), this.settings.maxInFlight(), (number) -> {
 					long started = System.nanoTime();
 					return StuckCallException.guard(client.completion(), CALL_GUARD)
@@ -159,8 +160,12 @@ final class GoodputScenario implements Scenario {
 						.doFinally((signal) -> latencies.record(System.nanoTime() - started));
 				}).block(interval.multipliedBy(this.settings.calls()).plus(CALL_GUARD.multipliedBy(2)));
 				long received = provider.stats().snapshot().received();
+				long firstOpen = breaker.firstOpenedAfter(cellStart);
+				Duration cellTook = Duration.ofNanos(System.nanoTime() - cellStart);
 				return new Cell(this.settings.calls(), outcomes, latencies.summary(),
-						(double) received / this.settings.calls(), breaker.openings());
+						(double) received / this.settings.calls(), breaker.openings(),
+						(firstOpen > 0) ? Duration.ofNanos(firstOpen - cellStart) : null,
+						Duration.ofNanos(breaker.nanosNotClosed(cellStart, cellStart + cellTook.toNanos())), cellTook);
 			}
 		}
 	}
@@ -192,7 +197,16 @@ final class GoodputScenario implements Scenario {
 	 * One arm under one fault mix.
 	 */
 	record Cell(int calls, Outcomes outcomes, LatencyRecorder.Summary latency, double attemptsPerCall,
-			int breakerOpened) {
+			int breakerOpened, Duration firstOpened, Duration notClosed, Duration took) {
+
+		String breaker() {
+			if (this.firstOpened == null) {
+				return "0";
+			}
+			return this.breakerOpened + " (first at " + Cells.decimal(this.firstOpened.toMillis() / 1000.0)
+					+ " s; not closed " + Cells.decimal(this.notClosed.toMillis() / 1000.0) + " of "
+					+ Cells.decimal(this.took.toMillis() / 1000.0) + " s)";
+		}
 
 		double successRate() {
 			return (double) this.outcomes.successes() / this.calls;
