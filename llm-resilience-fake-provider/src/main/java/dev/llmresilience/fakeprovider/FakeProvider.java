@@ -69,7 +69,7 @@ public final class FakeProvider implements AutoCloseable {
 
 	private final DisposableServer server;
 
-	private FakeProvider(FaultPlan plan, LongSupplier nanoTime) {
+	private FakeProvider(FaultPlan plan, int port, LongSupplier nanoTime) {
 		this.plan = plan;
 		this.schedule = new FaultSchedule(plan, nanoTime);
 		// Own event loops rather than reactor-netty's global ones: a Spring context shutting down disposes the
@@ -79,7 +79,7 @@ public final class FakeProvider implements AutoCloseable {
 			this.server = HttpServer.create()
 				.runOn(this.loops)
 				.host("127.0.0.1")
-				.port(0)
+				.port(port)
 				.handle(this::handle)
 				.bindNow(BIND_TIMEOUT);
 		}
@@ -95,8 +95,22 @@ public final class FakeProvider implements AutoCloseable {
 	 * @return the running provider; close it when done
 	 */
 	public static FakeProvider start(FaultPlan plan) {
+		return start(plan, 0);
+	}
+
+	/**
+	 * Starts a provider on the given loopback port, for example to bring a provider back where a closed one
+	 * listened, so a client that saw its connections refused meets it at the same address.
+	 * @param plan the faults to inject
+	 * @param port the port to listen on, 0 for a free one
+	 * @return the running provider; close it when done
+	 */
+	public static FakeProvider start(FaultPlan plan, int port) {
 		Objects.requireNonNull(plan, "plan must not be null");
-		return new FakeProvider(plan, System::nanoTime);
+		if (port < 0 || port > 65535) {
+			throw new IllegalArgumentException("port must be between 0 and 65535 but was " + port);
+		}
+		return new FakeProvider(plan, port, System::nanoTime);
 	}
 
 	public int port() {

@@ -1,6 +1,7 @@
 package dev.llmresilience.fakeprovider;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -462,6 +463,40 @@ class FakeProviderTests {
 		assertThat(this.provider.stats().snapshot()).isEqualTo(firstStats);
 		assertThat(firstStats.totalFaults()).isBetween(10L, 35L);
 		assertThat(firstStats.received()).isEqualTo(40);
+	}
+
+	@Test
+	void comesBackOnTheSamePortAfterClosingSoRefusedClientsMeetItThere() {
+		start(FaultPlan.none());
+		int port = this.provider.port();
+		WebClient client = client();
+		this.provider.close();
+		Throwable refused = catchThrowableOfType(() -> client.post()
+			.uri(Endpoint.OPENAI_CHAT_COMPLETIONS.path())
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(requestBody(false))
+			.retrieve()
+			.bodyToMono(String.class)
+			.block(TIMEOUT), WebClientRequestException.class);
+		assertThat(refused).hasRootCauseInstanceOf(ConnectException.class);
+
+		this.provider = FakeProvider.start(FaultPlan.none(), port);
+		assertThat(this.provider.port()).isEqualTo(port);
+		String body = client.post()
+			.uri(Endpoint.OPENAI_CHAT_COMPLETIONS.path())
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(requestBody(false))
+			.retrieve()
+			.bodyToMono(String.class)
+			.block(TIMEOUT);
+		assertThat(parse(body).path("object").asText()).isEqualTo("chat.completion");
+	}
+
+	@Test
+	void rejectsAPortOutOfRange() {
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> FakeProvider.start(FaultPlan.none(), 70000))
+			.withMessage("port must be between 0 and 65535 but was 70000");
 	}
 
 	/**
