@@ -28,6 +28,7 @@ final class Outcomes {
 	}
 
 	void failure(Throwable ex) {
+		ex = typed(ex);
 		String name = describe(ex);
 		if (ex instanceof LlmResilienceException) {
 			this.typedFailures.increment();
@@ -85,6 +86,22 @@ final class Outcomes {
 			.sorted((a, b) -> Long.compare(b.getValue().sum(), a.getValue().sum()))
 			.map((entry) -> entry.getKey() + " ×" + entry.getValue().sum())
 			.collect(Collectors.joining(", "));
+	}
+
+	/**
+	 * Return the starter's typed failure in an exception's cause chain, else the exception: Spring's
+	 * {@code retrieve()} wraps an error raised while a body is read (a stream broken after its first event) in a
+	 * {@code WebClientResponseException}, as a caller would find it.
+	 * @param ex the exception the caller got
+	 * @return the typed failure it carries, or the exception itself
+	 */
+	static Throwable typed(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause instanceof LlmResilienceException) {
+				return cause;
+			}
+		}
+		return ex;
 	}
 
 	/**

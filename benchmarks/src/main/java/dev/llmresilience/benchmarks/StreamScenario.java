@@ -121,7 +121,7 @@ final class StreamScenario implements Scenario {
 							outcomes.failure(ex);
 							lost.add(tally.gaps());
 							OptionalLong reported = StreamTally.eventsDelivered(ex);
-							if (ex instanceof LlmResilienceException && reported.isPresent()
+							if (Outcomes.typed(ex) instanceof LlmResilienceException && reported.isPresent()
 									&& reported.getAsLong() == tally.events()) {
 								reportedRight.increment();
 							}

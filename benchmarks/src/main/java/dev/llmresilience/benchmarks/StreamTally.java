@@ -1,7 +1,8 @@
 package dev.llmresilience.benchmarks;
 
-import java.lang.reflect.Method;
 import java.util.OptionalLong;
+
+import dev.llmresilience.core.StreamInterruptedException;
 
 /**
  * What the caller of one streamed call received, token by token: the fake numbers its tokens ("tok-0 ",
@@ -99,19 +100,13 @@ final class StreamTally {
 	}
 
 	/**
-	 * Reads {@code getEventsDelivered()} from a typed stream failure. Looked up by name: the stream guard and its
-	 * {@code StreamInterruptedException} are merged into the library beside this harness, which must run (and
-	 * report the starter's behaviour honestly) with or without them.
+	 * Reads how many events a typed stream failure says reached the caller.
+	 * @param failure the failure the caller got, as {@code retrieve()} hands it over (perhaps wrapped)
 	 * @return the events the failure says reached the caller, empty when it does not say
 	 */
 	static OptionalLong eventsDelivered(Throwable failure) {
-		try {
-			Method method = failure.getClass().getMethod("getEventsDelivered");
-			return OptionalLong.of(((Number) method.invoke(failure)).longValue());
-		}
-		catch (ReflectiveOperationException | ClassCastException ex) {
-			return OptionalLong.empty();
-		}
+		return (Outcomes.typed(failure) instanceof StreamInterruptedException interrupted)
+				? OptionalLong.of(interrupted.getEventsDelivered()) : OptionalLong.empty();
 	}
 
 }

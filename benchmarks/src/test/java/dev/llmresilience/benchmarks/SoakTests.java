@@ -4,7 +4,6 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
-import org.springframework.util.ClassUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,10 +16,6 @@ class SoakTests {
 
 	private static final SoakScenario.Settings SHORT = new SoakScenario.Settings(Duration.ofSeconds(12), 400, 128,
 			10_000, 0.3, 6, BenchmarkRunner.DEFAULT_SEED);
-
-	/** Streams are guarded (retried before their first event, a typed failure after it) once this type exists. */
-	private static final boolean STREAM_GUARD_PRESENT = ClassUtils
-		.isPresent("dev.llmresilience.core.StreamInterruptedException", SoakTests.class.getClassLoader());
 
 	@Test
 	void everyCallEndsAccountedForWithinItsDeadlineAndLeavesNothingBehind() {
@@ -35,12 +30,10 @@ class SoakTests {
 			.as("JSON calls ending in anything but success or LlmResilienceException: %s",
 					result.outcomes().get(SoakScenario.Kind.JSON).failureSummary())
 			.isZero();
-		if (STREAM_GUARD_PRESENT) {
-			assertThat(result.outcomes().get(SoakScenario.Kind.STREAM).untypedFailures())
-				.as("streams ending in anything but success or LlmResilienceException: %s",
-						result.outcomes().get(SoakScenario.Kind.STREAM).failureSummary())
-				.isZero();
-		}
+		assertThat(result.outcomes().get(SoakScenario.Kind.STREAM).untypedFailures())
+			.as("streams ending in anything but success or LlmResilienceException: %s",
+					result.outcomes().get(SoakScenario.Kind.STREAM).failureSummary())
+			.isZero();
 		assertThat(result.overDeadline()).as("calls outliving deadline + slack").isZero();
 		assertThat(result.pool().isIdle()).as("connection pool idle after the run: %s", result.pool()).isTrue();
 		assertThat(result.heapStable()).as("heap after GC, first third %s, last third %s", result.heapFirstThird(),

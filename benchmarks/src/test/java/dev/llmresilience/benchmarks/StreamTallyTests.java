@@ -2,6 +2,7 @@ package dev.llmresilience.benchmarks;
 
 import java.util.stream.IntStream;
 
+import dev.llmresilience.core.StreamInterruptedException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,7 +51,10 @@ class StreamTallyTests {
 
 	@Test
 	void readsEventsDeliveredFromAFailureThatStatesThem() {
-		assertThat(StreamTally.eventsDelivered(new Interrupted(7))).hasValue(7);
+		StreamInterruptedException interrupted = new StreamInterruptedException("p", 1, 7, "truncated_body", null);
+		assertThat(StreamTally.eventsDelivered(interrupted)).hasValue(7);
+		assertThat(StreamTally.eventsDelivered(new RuntimeException("as retrieve() wraps it", interrupted)))
+			.hasValue(7);
 		assertThat(StreamTally.eventsDelivered(new IllegalStateException())).isEmpty();
 	}
 
@@ -60,23 +64,6 @@ class StreamTallyTests {
 
 	private static String token(int index) {
 		return "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"tok-" + index + " \"}}]}";
-	}
-
-	/**
-	 * Shaped like the library's {@code StreamInterruptedException}.
-	 */
-	public static final class Interrupted extends RuntimeException {
-
-		private final long eventsDelivered;
-
-		Interrupted(long eventsDelivered) {
-			this.eventsDelivered = eventsDelivered;
-		}
-
-		public long getEventsDelivered() {
-			return this.eventsDelivered;
-		}
-
 	}
 
 }
