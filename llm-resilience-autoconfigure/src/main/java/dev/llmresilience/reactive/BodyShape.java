@@ -1,22 +1,14 @@
 package dev.llmresilience.reactive;
 
-import java.io.IOException;
-
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.io.JsonEOFException;
+import java.util.Locale;
 
 import org.springframework.http.MediaType;
-import org.springframework.util.ClassUtils;
 
 /**
  * Tells, from a response's content type and bytes, whether its body streams and whether a JSON body
  * was cut off; the same rules for the reactive filter and the blocking interceptor.
  */
 public final class BodyShape {
-
-	private static final boolean JACKSON_PRESENT = ClassUtils.isPresent("com.fasterxml.jackson.core.JsonFactory",
-			BodyShape.class.getClassLoader());
 
 	private BodyShape() {
 	}
@@ -33,48 +25,53 @@ public final class BodyShape {
 	}
 
 	/**
-	 * Return whether a body of this type can be checked for completeness: JSON, with Jackson present.
+	 * Return whether a body of this type can be checked for completeness: JSON.
 	 * @param type the content type, or {@code null}
 	 * @return whether {@link #endsEarly(byte[])} applies
 	 */
 	public static boolean isCheckableJson(MediaType type) {
-		return JACKSON_PRESENT && type != null && type.getSubtype().toLowerCase().endsWith("json");
+		return type != null && type.getSubtype().toLowerCase(Locale.ROOT).endsWith("json");
 	}
 
 	/**
-	 * Return whether a JSON document ends before its structure closes: the mark of a body cut off while
-	 * the framing (a Content-Length, a final chunk) still looked complete. Call only when
-	 * {@link #isCheckableJson(MediaType)} holds.
+	 * Return whether a JSON document ends before its structure closes (inside a string, or with an object
+	 * or array left open): the mark of a body cut off while the framing (a Content-Length, a final chunk)
+	 * still looked complete. One pass over the bytes, no parsing: a malformed document is left to the
+	 * caller's decoder, and a bare scalar cannot be judged.
 	 * @param body the whole body
 	 * @return whether it was cut off
 	 */
 	public static boolean endsEarly(byte[] body) {
-		return JsonCompleteness.endsEarly(body);
-	}
-
-	/**
-	 * Reads JSON token by token to its end; loaded only with Jackson.
-	 */
-	private static final class JsonCompleteness {
-
-		private static final JsonFactory JSON = new JsonFactory();
-
-		static boolean endsEarly(byte[] body) {
-			try (JsonParser parser = JSON.createParser(body)) {
-				while (parser.nextToken() != null) {
-					// reading every token is what finds the early end
+		int depth = 0;
+		boolean inString = false;
+		boolean escaped = false;
+		for (byte b : body) {
+			if (inString) {
+				if (escaped) {
+					escaped = false;
 				}
-				return false;
+				else if (b == '\\') {
+					escaped = true;
+				}
+				else if (b == '"') {
+					inString = false;
+				}
 			}
-			catch (JsonEOFException ex) {
-				return true;
+			else if (b == '"') {
+				inString = true;
 			}
-			catch (IOException ex) {
-				// malformed rather than cut off: the caller's decoder reports it
-				return false;
+			else if (b == '{' || b == '[') {
+				depth++;
+			}
+			else if (b == '}' || b == ']') {
+				if (depth == 0) {
+					// more closed than opened: malformed, not cut off
+					return false;
+				}
+				depth--;
 			}
 		}
-
+		return inString || depth > 0;
 	}
 
 }

@@ -10,6 +10,7 @@ import dev.llmresilience.core.FailureKind;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import io.github.resilience4j.reactor.retry.RetryOperator;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
 
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
@@ -30,13 +31,18 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
 public final class ResilientExchangeFilter implements ExchangeFilterFunction {
 
 	/**
-	 * Request attribute naming the provider whose resilience already runs a request: an inner filter or
-	 * interceptor that finds it lets the request through, so attempts never multiply.
+	 * Key naming the provider whose resilience already runs a request, in Reactor's context (reactive) or
+	 * the request's attributes (blocking): an inner filter or interceptor that finds it lets the request
+	 * through, so attempts never multiply.
 	 */
 	public static final String PROVIDER_ATTRIBUTE = "dev.llmresilience.provider";
 
 	/** Error bodies are read only this far for hints: they are small, and never handed to logs. */
 	private static final int ERROR_BODY_LIMIT = 64 * 1024;
+
+	private static final String CALL = "llm-resilience.call";
+
+	private static final String ATTEMPT = "llm-resilience.attempt";
 
 	private final ProviderResilience provider;
 
@@ -55,12 +61,20 @@ public final class ResilientExchangeFilter implements ExchangeFilterFunction {
 		if (request.attribute(PROVIDER_ATTRIBUTE).isPresent()) {
 			return next.exchange(request);
 		}
-		ClientRequest marked = ClientRequest.from(request).attribute(PROVIDER_ATTRIBUTE, this.provider.name()).build();
+		// the mark travels in Reactor's context, which reaches every filter nested inside this one, rather
+		// than in a copy of the request made for every call
+		return Mono.deferContextual((context) -> context.hasKey(PROVIDER_ATTRIBUTE) ? next.exchange(request)
+				: resilient(request, next).contextWrite(Context.of(PROVIDER_ATTRIBUTE, this.provider.name())));
+	}
+
+	private Mono<ClientResponse> resilient(ClientRequest request, ExchangeFunction next) {
 		return Mono.defer(() -> {
 			Call call = new Call();
-			return Mono.defer(() -> attempt(marked, next, call))
+			return Mono.defer(() -> attempt(request, next, call))
 				.transformDeferred(CircuitBreakerOperator.of(this.provider.circuitBreaker()))
 				.transformDeferred(RetryOperator.of(this.provider.retry()))
+				// named so that timeout() describes its exception without walking the whole chain per call
+				.name(CALL)
 				.timeout(this.provider.policy().timeouts().total())
 				// a client error handed to the caller untouched ended the call without success
 				.doOnSuccess((response) -> call.observe(
@@ -74,6 +88,7 @@ public final class ResilientExchangeFilter implements ExchangeFilterFunction {
 		call.attemptStarted = ProviderResilience.now();
 		Duration responseTimeout = min(this.provider.policy().timeouts().response(), call.remaining());
 		return next.exchange(request)
+			.name(ATTEMPT)
 			.timeout(responseTimeout)
 			.flatMap((response) -> inspect(response, call, attempt))
 			.onErrorMap((ex) -> !(ex instanceof AttemptFailedException),
