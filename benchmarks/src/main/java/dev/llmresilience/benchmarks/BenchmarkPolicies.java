@@ -49,7 +49,8 @@ final class BenchmarkPolicies {
 	}
 
 	static CircuitBreakerPolicy circuitBreaker() {
-		return new CircuitBreakerPolicy(50, 20, 10, scaled(Duration.ofSeconds(30)), 2);
+		// llm.resilience.defaults.circuit-breaker: 50% of the last 100 attempts, at least 50 seen
+		return new CircuitBreakerPolicy(50, 100, 50, scaled(Duration.ofSeconds(30)), 2);
 	}
 
 	static TimeoutPolicy timeouts() {
