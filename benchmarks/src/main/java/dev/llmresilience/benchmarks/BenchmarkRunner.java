@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import reactor.core.publisher.Mono;
+
 /**
  * Runs every benchmark scenario and writes {@code RESULTS.md}: the one entry point of the on-demand run.
  * <p>
@@ -102,18 +104,11 @@ public final class BenchmarkRunner {
 	}
 
 	private static void startWatchdog() {
-		Thread watchdog = new Thread(() -> {
-			try {
-				Thread.sleep(WATCHDOG.toMillis());
-				System.err.println("[benchmarks] still running after " + WATCHDOG.toMinutes() + " min: giving up");
-				Runtime.getRuntime().halt(2);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}, "benchmark-watchdog");
-		watchdog.setDaemon(true);
-		watchdog.start();
+		// Reactor's timer threads are daemons: the watchdog never keeps a finished run alive
+		Mono.delay(WATCHDOG).subscribe((tick) -> {
+			System.err.println("[benchmarks] still running after " + WATCHDOG.toMinutes() + " min: giving up");
+			Runtime.getRuntime().halt(2);
+		});
 	}
 
 }

@@ -2,14 +2,13 @@ package dev.llmresilience.blocking;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 
 import dev.llmresilience.core.Failure;
 import dev.llmresilience.core.FailureKind;
 import dev.llmresilience.reactive.AttemptJudge;
 import dev.llmresilience.reactive.BodyShape;
+import dev.llmresilience.reactive.CallState;
 import dev.llmresilience.reactive.ProviderResilience;
 import dev.llmresilience.reactive.ResilientExchangeFilter;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -40,9 +39,6 @@ import org.springframework.http.client.ClientHttpResponse;
  */
 public final class ResilientRequestInterceptor implements ClientHttpRequestInterceptor {
 
-	/** Error bodies are read only this far for hints: they are small, and never handed to logs. */
-	private static final int ERROR_BODY_LIMIT = 64 * 1024;
-
 	private final ProviderResilience provider;
 
 	private final AttemptJudge judge;
@@ -62,22 +58,21 @@ public final class ResilientRequestInterceptor implements ClientHttpRequestInter
 		if (alreadyResilient(request)) {
 			return execution.execute(request, body);
 		}
-		Call call = new Call(this.provider);
+		CallState call = new CallState(this.provider);
 		CheckedSupplier<ClientHttpResponse> attempts = Retry.decorateCheckedSupplier(this.provider.retry(),
 				CircuitBreaker.decorateCheckedSupplier(this.provider.circuitBreaker(),
 						() -> attempt(request, body, execution, call)));
 		try {
 			ClientHttpResponse response = attempts.get();
-			call.observe("success");
+			// a client error handed to the caller untouched ended the call without success
+			call.ended(response.getStatusCode().isError() ? "fatal" : "success");
 			return response;
 		}
 		catch (Error ex) {
 			throw ex;
 		}
 		catch (Throwable ex) {
-			Throwable failure = this.judge.callFailure(ex, call.attempts, call.lastFailure);
-			call.observe(failure.getClass().getSimpleName());
-			throw rethrow(failure);
+			throw rethrow(this.judge.callFailure(ex, call));
 		}
 	}
 
@@ -100,25 +95,25 @@ public final class ResilientRequestInterceptor implements ClientHttpRequestInter
 	}
 
 	private ClientHttpResponse attempt(HttpRequest request, byte[] body, ClientHttpRequestExecution execution,
-			Call call) {
-		int attempt = ++call.attempts;
+			CallState call) {
+		call.startAttempt();
 		ClientHttpResponse response;
 		try {
 			response = execution.execute(request, body);
 		}
 		catch (IOException | RuntimeException ex) {
-			throw failed(this.judge.classify(ex), ex, call, attempt);
+			throw this.judge.failed(this.judge.classify(ex), ex, call);
 		}
 		try {
-			return inspect(response, call, attempt);
+			return inspect(response, call);
 		}
 		catch (IOException ex) {
 			response.close();
-			throw failed(this.judge.classify(ex), ex, call, attempt);
+			throw this.judge.failed(this.judge.classify(ex), ex, call);
 		}
 	}
 
-	private ClientHttpResponse inspect(ClientHttpResponse response, Call call, int attempt) throws IOException {
+	private ClientHttpResponse inspect(ClientHttpResponse response, CallState call) throws IOException {
 		int status = response.getStatusCode().value();
 		HttpHeaders headers = response.getHeaders();
 		if (status < 400) {
@@ -131,7 +126,7 @@ public final class ResilientRequestInterceptor implements ClientHttpRequestInter
 			// a body longer than the limit goes back unchecked: failing it would be worse than no starter
 			if (read.complete() && BodyShape.isCheckableJson(type) && BodyShape.endsEarly(read.bytes())) {
 				response.close();
-				throw failed(Failure.of(FailureKind.TRUNCATED_BODY), null, call, attempt);
+				throw this.judge.failed(Failure.of(FailureKind.TRUNCATED_BODY), null, call);
 			}
 			this.judge.succeeded();
 			return read.replay();
@@ -140,7 +135,7 @@ public final class ResilientRequestInterceptor implements ClientHttpRequestInter
 			this.judge.notRetried(new Failure(FailureKind.FATAL, status, null));
 			return response;
 		}
-		BufferedResponse.Read read = BufferedResponse.read(response, ERROR_BODY_LIMIT);
+		BufferedResponse.Read read = BufferedResponse.read(response, AttemptJudge.ERROR_BODY_LIMIT);
 		Failure failure = this.judge.classify(status, headers::getFirst,
 				new String(read.bytes(), StandardCharsets.UTF_8));
 		if (!failure.isRetryable()) {
@@ -148,12 +143,7 @@ public final class ResilientRequestInterceptor implements ClientHttpRequestInter
 			return read.replay();
 		}
 		response.close();
-		throw failed(failure, null, call, attempt);
-	}
-
-	private RuntimeException failed(Failure failure, Throwable cause, Call call, int attempt) {
-		call.lastFailure = failure;
-		return this.judge.failed(failure, cause, attempt, call.remaining());
+		throw this.judge.failed(failure, null, call);
 	}
 
 	/**
@@ -168,38 +158,6 @@ public final class ResilientRequestInterceptor implements ClientHttpRequestInter
 			throw ex;
 		}
 		return (failure instanceof IOException ex) ? ex : new IOException(failure);
-	}
-
-	/**
-	 * The state of one logical call across its attempts, all on the calling thread.
-	 */
-	private static final class Call {
-
-		private final ProviderResilience provider;
-
-		private final long startNanos = System.nanoTime();
-
-		private final Instant deadline;
-
-		private int attempts;
-
-		private Failure lastFailure;
-
-		Call(ProviderResilience provider) {
-			this.provider = provider;
-			this.deadline = ProviderResilience.now().plus(provider.policy().timeouts().total());
-		}
-
-		Duration remaining() {
-			Duration remaining = Duration.between(ProviderResilience.now(), this.deadline);
-			return remaining.isNegative() ? Duration.ZERO : remaining;
-		}
-
-		void observe(String outcome) {
-			this.provider.observer()
-				.onCall(this.provider.name(), outcome, this.attempts, Duration.ofNanos(System.nanoTime() - this.startNanos));
-		}
-
 	}
 
 }

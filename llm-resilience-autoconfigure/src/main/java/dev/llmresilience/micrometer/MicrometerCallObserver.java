@@ -2,6 +2,8 @@ package dev.llmresilience.micrometer;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.llmresilience.core.CallObserver;
 import dev.llmresilience.core.Failure;
@@ -46,6 +48,9 @@ public class MicrometerCallObserver implements CallObserver {
 
 	private final MeterProvider<DistributionSummary> callAttempts;
 
+	/** Outcome tags by outcome: a handful of names, so each is snake-cased once, not on every call. */
+	private final Map<String, String> outcomeTags = new ConcurrentHashMap<>();
+
 	public MicrometerCallObserver(MeterRegistry registry) {
 		this.attempts = Counter.builder(ATTEMPTS)
 			.description("Attempts sent to LLM providers, by outcome and cause")
@@ -76,7 +81,8 @@ public class MicrometerCallObserver implements CallObserver {
 
 	@Override
 	public void onCall(String provider, String outcome, int attempts, Duration duration) {
-		String tag = outcomeTag(outcome);
+		String tag = (outcome != null) ? this.outcomeTags.computeIfAbsent(outcome, MicrometerCallObserver::outcomeTag)
+				: outcomeTag(null);
 		this.calls.withTags("provider", provider, "outcome", tag).record(duration);
 		this.callAttempts.withTags("provider", provider, "outcome", tag).record(attempts);
 	}

@@ -29,6 +29,9 @@ public final class AttemptJudge {
 
 	private static final String SHOULD_RETRY = "x-should-retry";
 
+	/** Error bodies are read only this far for hints: they are small, and never handed to logs. */
+	public static final int ERROR_BODY_LIMIT = 64 * 1024;
+
 	private final ProviderResilience provider;
 
 	/**
@@ -92,14 +95,15 @@ public final class AttemptJudge {
 	 * that carries the decision to the resilience4j Retry and CircuitBreaker.
 	 * @param failure the classified failure
 	 * @param cause what was raised, or {@code null} for an error answer
-	 * @param attempt the number of the attempt, from 1
-	 * @param remaining the time left before the call's deadline
+	 * @param call the call whose current attempt failed
 	 * @return the exception to raise from the attempt
 	 */
-	public RuntimeException failed(Failure failure, Throwable cause, int attempt, Duration remaining) {
+	public RuntimeException failed(Failure failure, Throwable cause, CallState call) {
+		call.failed(failure);
+		int attempt = call.attempts();
 		int maxAttempts = this.provider.maxAttempts();
 		Instant now = ProviderResilience.now();
-		RetryDecision decision = this.provider.planner().decide(failure, attempt, maxAttempts, remaining, now);
+		RetryDecision decision = this.provider.planner().decide(failure, attempt, maxAttempts, call.remaining(), now);
 		this.provider.observer().onAttempt(this.provider.name(), failure, failure.isRetryable());
 		hearTheServer(failure, decision);
 		if (decision.isRetry()) {
@@ -132,14 +136,19 @@ public final class AttemptJudge {
 	}
 
 	/**
-	 * Return what the caller gets when a call ends in failure: a typed {@code LlmResilienceException},
-	 * or the original failure when retrying could not have helped.
+	 * Return what the caller gets when a call ends in failure, a typed {@code LlmResilienceException}
+	 * or the original failure when retrying could not have helped, and tell the observer.
 	 * @param ex what the resilience4j decorators raised
-	 * @param attempts the attempts made
-	 * @param last the last attempt's failure, or {@code null}
+	 * @param call the call that ended
 	 * @return the failure for the caller
 	 */
-	public Throwable callFailure(Throwable ex, int attempts, Failure last) {
+	public Throwable callFailure(Throwable ex, CallState call) {
+		Throwable result = typed(ex, call.attempts(), call.lastFailure());
+		call.ended(result.getClass().getSimpleName());
+		return result;
+	}
+
+	private Throwable typed(Throwable ex, int attempts, Failure last) {
 		if (ex instanceof CallNotPermittedException) {
 			return new CircuitOpenException(this.provider.name(), attempts, last, this.provider.remainingOpen(), ex);
 		}

@@ -1,9 +1,6 @@
 package dev.llmresilience.reactive;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 import dev.llmresilience.core.Failure;
 import dev.llmresilience.core.FailureKind;
@@ -12,6 +9,7 @@ import io.github.resilience4j.reactor.retry.RetryOperator;
 import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
 
+import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
@@ -36,9 +34,6 @@ public final class ResilientExchangeFilter implements ExchangeFilterFunction {
 	 * through, so attempts never multiply.
 	 */
 	public static final String PROVIDER_ATTRIBUTE = "dev.llmresilience.provider";
-
-	/** Error bodies are read only this far for hints: they are small, and never handed to logs. */
-	private static final int ERROR_BODY_LIMIT = 64 * 1024;
 
 	private static final String CALL = "llm-resilience.call";
 
@@ -69,7 +64,7 @@ public final class ResilientExchangeFilter implements ExchangeFilterFunction {
 
 	private Mono<ClientResponse> resilient(ClientRequest request, ExchangeFunction next) {
 		return Mono.defer(() -> {
-			Call call = new Call();
+			CallState call = new CallState(this.provider);
 			return Mono.defer(() -> attempt(request, next, call))
 				.transformDeferred(CircuitBreakerOperator.of(this.provider.circuitBreaker()))
 				.transformDeferred(RetryOperator.of(this.provider.retry()))
@@ -77,22 +72,21 @@ public final class ResilientExchangeFilter implements ExchangeFilterFunction {
 				.name(CALL)
 				.timeout(this.provider.policy().timeouts().total())
 				// a client error handed to the caller untouched ended the call without success
-				.doOnSuccess((response) -> call.observe(
-						(response != null && response.statusCode().isError()) ? "fatal" : "success"))
-				.onErrorMap((ex) -> callFailure(ex, call));
+				.doOnSuccess((response) -> call
+					.ended((response != null && response.statusCode().isError()) ? "fatal" : "success"))
+				.onErrorMap((ex) -> this.judge.callFailure(ex, call));
 		});
 	}
 
-	private Mono<ClientResponse> attempt(ClientRequest request, ExchangeFunction next, Call call) {
-		int attempt = call.attempts.incrementAndGet();
-		call.attemptStarted = ProviderResilience.now();
+	private Mono<ClientResponse> attempt(ClientRequest request, ExchangeFunction next, CallState call) {
+		call.startAttempt();
 		Duration responseTimeout = min(this.provider.policy().timeouts().response(), call.remaining());
 		return next.exchange(request)
 			.name(ATTEMPT)
 			.timeout(responseTimeout)
-			.flatMap((response) -> inspect(response, call, attempt))
+			.flatMap((response) -> inspect(response, call))
 			.onErrorMap((ex) -> !(ex instanceof AttemptFailedException),
-					(ex) -> failed(classify(ex), ex, call, attempt));
+					(ex) -> this.judge.failed(classify(ex), ex, call));
 	}
 
 	private Failure classify(Throwable ex) {
@@ -102,31 +96,33 @@ public final class ResilientExchangeFilter implements ExchangeFilterFunction {
 		return this.judge.classify(ex);
 	}
 
-	private Mono<ClientResponse> inspect(ClientResponse response, Call call, int attempt) {
-		if (StreamGuard.isStream(response)) {
-			// the attempt lasts until the stream's first event: errors before it are retried, none after
-			return this.streams.awaitFirstEvent(response, call.attemptStarted, call.attempts::get,
-					(failure) -> failed(failure, null, call, attempt));
-		}
+	private Mono<ClientResponse> inspect(ClientResponse response, CallState call) {
 		int status = response.statusCode().value();
+		MediaType type = response.headers().contentType().orElse(null);
 		if (status < 400) {
-			if (ResponseBodies.isStream(response)) {
+			if (StreamGuard.isEventStream(response.statusCode(), type)) {
+				// the attempt lasts until the stream's first event: errors before it are retried, none after
+				return this.streams.awaitFirstEvent(response, call,
+						(failure) -> this.judge.failed(failure, null, call));
+			}
+			if (BodyShape.isStream(type)) {
 				// other streaming types (NDJSON) are handed over unbuffered and unguarded
 				return Mono.just(succeeded(response));
 			}
-			return ResponseBodies.buffer(response, this.provider.bodyLimit()).map(this::succeeded);
+			return ResponseBodies.buffer(response, this.provider.bodyLimit(), BodyShape.isCheckableJson(type))
+				.map(this::succeeded);
 		}
 		if (!this.judge.mayRetry(status, response.headers().asHttpHeaders()::getFirst)) {
 			this.judge.notRetried(new Failure(FailureKind.FATAL, status, null));
 			return Mono.just(response);
 		}
-		return ResponseBodies.text(response, ERROR_BODY_LIMIT).flatMap((body) -> {
+		return ResponseBodies.text(response, AttemptJudge.ERROR_BODY_LIMIT).flatMap((body) -> {
 			Failure failure = this.judge.classify(status, response.headers().asHttpHeaders()::getFirst, body);
 			if (!failure.isRetryable()) {
 				this.judge.notRetried(failure);
 				return Mono.just(response.mutate().body(body).build());
 			}
-			return Mono.error(failed(failure, null, call, attempt));
+			return Mono.error(this.judge.failed(failure, null, call));
 		});
 	}
 
@@ -135,48 +131,8 @@ public final class ResilientExchangeFilter implements ExchangeFilterFunction {
 		return response;
 	}
 
-	private RuntimeException failed(Failure failure, Throwable cause, Call call, int attempt) {
-		call.lastFailure.set(failure);
-		return this.judge.failed(failure, cause, attempt, call.remaining());
-	}
-
-	private Throwable callFailure(Throwable ex, Call call) {
-		Throwable result = this.judge.callFailure(ex, call.attempts.get(), call.lastFailure.get());
-		call.observe(result.getClass().getSimpleName());
-		return result;
-	}
-
 	private static Duration min(Duration a, Duration b) {
 		return (a.compareTo(b) <= 0) ? a : b;
-	}
-
-	/**
-	 * The state of one logical call across its attempts.
-	 */
-	private final class Call {
-
-		private final long startNanos = System.nanoTime();
-
-		private final Instant deadline = ProviderResilience.now()
-			.plus(ResilientExchangeFilter.this.provider.policy().timeouts().total());
-
-		private final AtomicInteger attempts = new AtomicInteger();
-
-		private final AtomicReference<Failure> lastFailure = new AtomicReference<>();
-
-		private volatile Instant attemptStarted;
-
-		Duration remaining() {
-			Duration remaining = Duration.between(ProviderResilience.now(), this.deadline);
-			return remaining.isNegative() ? Duration.ZERO : remaining;
-		}
-
-		void observe(String outcome) {
-			ResilientExchangeFilter.this.provider.observer()
-				.onCall(ResilientExchangeFilter.this.provider.name(), outcome, this.attempts.get(),
-						Duration.ofNanos(System.nanoTime() - this.startNanos));
-		}
-
 	}
 
 }

@@ -6,6 +6,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.web.reactive.function.BodyExtractors;
@@ -21,28 +22,20 @@ final class ResponseBodies {
 	}
 
 	/**
-	 * Return whether a response is a stream whose body must not be buffered.
-	 * @param response the response
-	 * @return whether it streams
-	 */
-	static boolean isStream(ClientResponse response) {
-		return BodyShape.isStream(response.headers().contentType().orElse(null));
-	}
-
-	/**
 	 * Read a response's whole body, at most {@code limit} bytes, and return the response with the body
 	 * in memory (on the heap, so an unread body holds no pooled buffer).
 	 * @param response the response
 	 * @param limit the most bytes to hold
+	 * @param json whether the body is JSON, to be checked for an early end
 	 * @return the response with its complete body
 	 */
-	static Mono<ClientResponse> buffer(ClientResponse response, int limit) {
+	static Mono<ClientResponse> buffer(ClientResponse response, int limit, boolean json) {
 		return DataBufferUtils.join(response.body(BodyExtractors.toDataBuffers()), limit)
 			.map((joined) -> {
 				byte[] bytes = new byte[joined.readableByteCount()];
 				joined.read(bytes);
 				DataBufferUtils.release(joined);
-				if (isJson(response) && BodyShape.endsEarly(bytes)) {
+				if (json && BodyShape.endsEarly(bytes)) {
 					throw new TruncatedBodyException();
 				}
 				return response.mutate()
@@ -65,11 +58,8 @@ final class ResponseBodies {
 				DataBufferUtils.release(joined);
 				return text;
 			})
+			.onErrorResume(DataBufferLimitException.class, (ex) -> Mono.just(""))
 			.defaultIfEmpty("");
-	}
-
-	private static boolean isJson(ClientResponse response) {
-		return BodyShape.isCheckableJson(response.headers().contentType().orElse(null));
 	}
 
 	/**

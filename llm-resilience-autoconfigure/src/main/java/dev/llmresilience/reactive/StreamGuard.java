@@ -8,7 +8,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
-import java.util.function.IntSupplier;
 import java.util.function.Predicate;
 
 import dev.llmresilience.core.Failure;
@@ -21,6 +20,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.ClientResponse;
 
@@ -56,27 +56,25 @@ final class StreamGuard {
 
 	/**
 	 * Return whether a response is a stream of server-sent events that reached its body.
-	 * @param response the response, its body not yet read
+	 * @param status the response's status
+	 * @param type the response's content type, or {@code null}
 	 * @return whether to guard it
 	 */
-	static boolean isStream(ClientResponse response) {
-		return response.statusCode().is2xxSuccessful() && response.headers()
-			.contentType()
-			.map(MediaType.TEXT_EVENT_STREAM::isCompatibleWith)
-			.orElse(false);
+	static boolean isEventStream(HttpStatusCode status, MediaType type) {
+		return status.is2xxSuccessful() && type != null && MediaType.TEXT_EVENT_STREAM.isCompatibleWith(type);
 	}
 
 	/**
 	 * Wait for a stream's first event and hand the stream over once it is there and is no error.
 	 * @param response the streamed response, its body not yet read
-	 * @param attemptStarted when the attempt began, on Reactor's clock: the response timeout counts from it
-	 * @param attempts the attempts the call has made so far
+	 * @param call the call: its attempt's start (the response timeout counts from it) and attempts made
 	 * @param failed turns a retryable error event into the error the Retry operator reads
 	 * @return the response, whose body replays nothing and ends in a {@link StreamInterruptedException}
 	 * if it breaks; or an error if the stream failed before its first event
 	 */
-	Mono<ClientResponse> awaitFirstEvent(ClientResponse response, Instant attemptStarted, IntSupplier attempts,
+	Mono<ClientResponse> awaitFirstEvent(ClientResponse response, CallState call,
 			Function<Failure, Throwable> failed) {
+		Instant attemptStarted = call.attemptStarted();
 		Duration timeout = max(this.provider.policy().timeouts().response().minus(elapsedSince(attemptStarted)),
 				MIN_TIMEOUT);
 		return response.bodyToFlux(DataBuffer.class)
@@ -102,7 +100,7 @@ final class StreamGuard {
 				else {
 					this.provider.observer().onAttempt(this.provider.name(), failure, false);
 				}
-				return Flux.just(committed(response, body, elapsedSince(attemptStarted), attempts, reported));
+				return Flux.just(committed(response, body, elapsedSince(attemptStarted), call, reported));
 			}, false)
 			.doOnDiscard(DataBuffer.class, DataBufferUtils::release)
 			.single()
@@ -119,7 +117,7 @@ final class StreamGuard {
 	}
 
 	private ClientResponse committed(ClientResponse response, Flux<DataBuffer> body, Duration timeToFirstEvent,
-			IntSupplier attempts, AtomicBoolean reported) {
+			CallState call, AtomicBoolean reported) {
 		SseEventScanner delivered = new SseEventScanner();
 		Duration idle = this.provider.policy().timeouts().streamIdle();
 		Runnable succeeded = () -> {
@@ -131,7 +129,7 @@ final class StreamGuard {
 			.doOnNext(delivered::scan)
 			.doOnComplete(succeeded)
 			.doOnCancel(succeeded)
-			.onErrorMap((ex) -> interrupted(ex, idle, delivered.events(), timeToFirstEvent, attempts.getAsInt(),
+			.onErrorMap((ex) -> interrupted(ex, idle, delivered.events(), timeToFirstEvent, call.attempts(),
 					reported));
 		AtomicBoolean subscribed = new AtomicBoolean();
 		// WebClient may subscribe again to release a body it saw fail; that must not count as a second break

@@ -119,6 +119,7 @@ class ResilientRequestInterceptorTest {
 				assertThat(ex.getResponseBodyAsString()).contains("no");
 			});
 		this.provider.verifyPosts(1, PATH);
+		assertThat(this.calls).containsExactly("fatal/1");
 	}
 
 	@Test
