@@ -121,19 +121,23 @@ final class SoakScenario implements Scenario {
 					long begun = System.nanoTime();
 					Mono<Void> call = (kind == Kind.STREAM) ? stream(client)
 							: StuckCallException.guard(client.completion(), CALL_GUARD).then();
+					Runnable ended = () -> {
+						inFlight.decrement();
+						long took = System.nanoTime() - begun;
+						longest.accumulate(took);
+						if (took > DEADLINE.plus(SLACK).toNanos()) {
+							overDeadline.increment();
+						}
+					};
+					// counted before the load sees the call end (doFinally would run after), so that the result,
+					// read once the load has ended, has every call
 					return call.then(Mono.fromRunnable(() -> outcomes.get(kind).success()))
 						.onErrorResume((ex) -> {
 							outcomes.get(kind).failure(ex);
 							return Mono.empty();
 						})
-						.doFinally((signal) -> {
-							inFlight.decrement();
-							long took = System.nanoTime() - begun;
-							longest.accumulate(took);
-							if (took > DEADLINE.plus(SLACK).toNanos()) {
-								overDeadline.increment();
-							}
-						})
+						.doOnTerminate(ended)
+						.doOnCancel(ended)
 						.then();
 				}).toFuture();
 				// in the middle of each of heapSamples equal slices of the run

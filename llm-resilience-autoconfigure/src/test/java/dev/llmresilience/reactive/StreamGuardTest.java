@@ -283,7 +283,7 @@ class StreamGuardTest {
 		// headers and a keep-alive comment arrive at once, but no event: that is no commitment yet
 		serve((response) -> sse(response).sendString(Flux.just(": waiting\n\n").concatWith(Flux.never())),
 				(response) -> sse(response).sendString(events(1, 5)));
-		ProviderResilience resilience = resilience(new TimeoutPolicy(Duration.ofSeconds(2), Duration.ofMillis(300),
+		ProviderResilience resilience = resilience(new TimeoutPolicy(Duration.ofSeconds(2), Duration.ofSeconds(1),
 				Duration.ofSeconds(5), Duration.ofSeconds(30)));
 		StepVerifier.create(sequence(resilience)).expectNextSequence(range(1, 5)).verifyComplete();
 		assertThat(this.requestBodies).hasSize(2);
@@ -316,17 +316,17 @@ class StreamGuardTest {
 	void judgesSlowCallsByTheTimeToTheFirstEventOnly() {
 		// a warm-up, so that a cold JVM's first connection is not judged
 		Function<HttpServerResponse, Publisher<Void>> warmUp = (response) -> sse(response).sendString(events(1, 1));
-		// a long, healthy generation: the first event at once, the last one more than a second later
+		// a long, healthy generation: the first event at once, the last one well after the slow-call threshold
 		Function<HttpServerResponse, Publisher<Void>> longGeneration = (response) -> sse(response)
-			.sendString(events(1, 8).delayElements(Duration.ofMillis(150)).startWith(event(0)));
+			.sendString(events(1, 8).delayElements(Duration.ofMillis(250)).startWith(event(0)));
 		// a slow start: the first event comes after the slow-call threshold
 		Function<HttpServerResponse, Publisher<Void>> slowStart = (response) -> sse(response)
-			.sendString(events(1, 3).delaySubscription(Duration.ofMillis(600)));
+			.sendString(events(1, 3).delaySubscription(Duration.ofMillis(1500)));
 		serve(warmUp, longGeneration, slowStart);
 		ProviderPolicy policy = policy(TestProviders.timeouts());
 		CircuitBreakerConfig config = CircuitBreakerConfig
 			.from(ResilienceConfigs.circuitBreakerConfig(policy.circuitBreaker()))
-			.slowCallDurationThreshold(Duration.ofMillis(400))
+			.slowCallDurationThreshold(Duration.ofSeconds(1))
 			.build();
 		ProviderResilience resilience = new ProviderResilience(policy,
 				Retry.of(policy.name(), ResilienceConfigs.retryConfig(policy.retry().maxAttempts())),

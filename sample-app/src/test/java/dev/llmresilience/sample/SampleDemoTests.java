@@ -18,8 +18,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 // The two faults the test is about, plus broken streams and error events. The fake's draws are seeded, but which
 // request meets which draw depends on how eight concurrent calls interleave, so the demo's 20-attempt breaker window
 // could open on an unlucky order and fail calls before any attempt. The breaker's minimum here is above the most
-// attempts 40 calls can make (6 each), so it stays closed and every call gets its retries.
+// attempts 40 calls can make (6 each), so it stays closed and every call gets its retries. No fault here is slow,
+// so the timeouts only guard against a hang: the demo's own (2.5 s to the first byte) could cut off an attempt of a
+// cold JVM before the fake has counted it, and the two sides would disagree for the wrong reason.
 @SpringBootTest(properties = { "demo.calls=40", "demo.concurrency=8", "demo.interval=0ms",
+		"llm.resilience.defaults.timeouts.connect=30s", "llm.resilience.defaults.timeouts.response=30s",
+		"llm.resilience.defaults.timeouts.stream-idle=30s", "llm.resilience.defaults.timeouts.total=2m",
 		"llm.resilience.defaults.circuit-breaker.sliding-window-size=300",
 		"llm.resilience.defaults.circuit-breaker.minimum-number-of-calls=300",
 		"demo.fake-provider.seed=19", "demo.fake-provider.rates.premature-close=0.15",
