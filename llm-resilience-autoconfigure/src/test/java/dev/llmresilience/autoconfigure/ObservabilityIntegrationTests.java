@@ -1,6 +1,7 @@
 package dev.llmresilience.autoconfigure;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.github.tomakehurst.wiremock.http.Fault;
 import dev.llmresilience.reactive.LlmClients;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.autoconfigure.web.reactive.AutoConfigureWebTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -33,6 +35,8 @@ import static org.awaitility.Awaitility.await;
  * The starter seen from outside: a real application with actuator over HTTP, calling a provider
  * (WireMock) that closes the connection once before answering.
  */
+// A cold JVM's first actuator request can outlast WebTestClient's default 5 s.
+@AutoConfigureWebTestClient(timeout = "PT30S")
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.reactor.netty.shutdown-quiet-period=0s", "server.shutdown=immediate",
 				// Spring AI is on the test classpath for its own tests; its models need keys this test has not
@@ -51,6 +55,9 @@ class ObservabilityIntegrationTests {
 	private static final String PATH = "/v1/chat/completions";
 
 	private static final String ANSWER = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"choices\":[]}";
+
+	// Calls this class has made: each ends in one http.client.requests observation, perhaps just after it returns.
+	private static final AtomicInteger callsMade = new AtomicInteger();
 
 	@RegisterExtension
 	static final ProviderStub provider = new ProviderStub();
@@ -96,7 +103,9 @@ class ObservabilityIntegrationTests {
 
 	@Test
 	void httpClientRequestsTimesTheCallNotEachAttempt() {
-		// WebClient starts its observation outside its filters, so the retries run inside one observation
+		// WebClient starts its observation outside its filters, so the retries run inside one observation.
+		// An earlier test's observation may still be ending: count from when all of them have.
+		await().atMost(Duration.ofSeconds(10)).until(() -> httpClientRequests() == callsMade.get());
 		long before = httpClientRequests();
 		double attemptsBefore = attempts("retryable", "premature_close") + attempts("success", "none");
 		call();
@@ -210,9 +219,11 @@ class ObservabilityIntegrationTests {
 	}
 
 	private String call() {
-		return TestProviders.postJson(this.clients.webClient("synthetic"), "/chat/completions",
+		String answer = TestProviders.postJson(this.clients.webClient("synthetic"), "/chat/completions",
 				"{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
-			.block();
+			.block(Duration.ofSeconds(30));
+		callsMade.incrementAndGet();
+		return answer;
 	}
 
 	private long httpClientRequests() {

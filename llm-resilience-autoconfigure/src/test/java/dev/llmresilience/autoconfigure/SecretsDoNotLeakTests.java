@@ -18,6 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.autoconfigure.web.reactive.AutoConfigureWebTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -42,6 +43,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * when a provider echoes the key back in an error body, as OpenAI's 401 does.
  */
 @ExtendWith(OutputCaptureExtension.class)
+// A cold JVM's first actuator request can outlast WebTestClient's default 5 s.
+@AutoConfigureWebTestClient(timeout = "PT30S")
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.reactor.netty.shutdown-quiet-period=0s", "server.shutdown=immediate",
 				// Spring AI is on the test classpath for its own tests; its models need keys this test has not
