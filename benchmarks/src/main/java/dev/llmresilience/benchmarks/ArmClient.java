@@ -2,8 +2,9 @@ package dev.llmresilience.benchmarks;
 
 import java.time.Duration;
 
+import dev.llmresilience.call.ProviderResilience;
 import dev.llmresilience.core.ProviderPolicy;
-import dev.llmresilience.reactive.ProviderResilience;
+import dev.llmresilience.reactive.ResilientExchangeFilter;
 import io.netty.channel.ChannelOption;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -65,7 +66,7 @@ final class ArmClient implements AutoCloseable {
 		ProviderResilience resilience = null;
 		if (arm == Arm.STARTER) {
 			resilience = BenchmarkPolicies.resilience(policy);
-			builder.filter(resilience.filter());
+			builder.filter(new ResilientExchangeFilter(resilience));
 		}
 		if (attempts != null) {
 			// after the starter's filter, so it sees each attempt rather than each call

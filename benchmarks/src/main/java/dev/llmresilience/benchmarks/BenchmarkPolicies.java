@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
+import dev.llmresilience.call.ProviderResilience;
+import dev.llmresilience.call.ResilienceConfigs;
 import dev.llmresilience.core.BudgetPolicy;
 import dev.llmresilience.core.CallObserver;
 import dev.llmresilience.core.CircuitBreakerPolicy;
@@ -14,8 +16,6 @@ import dev.llmresilience.core.Protocol;
 import dev.llmresilience.core.ProviderPolicy;
 import dev.llmresilience.core.RetryPolicy;
 import dev.llmresilience.core.TimeoutPolicy;
-import dev.llmresilience.reactive.ProviderResilience;
-import dev.llmresilience.reactive.ResilienceConfigs;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
 import reactor.util.retry.RetryBackoffSpec;

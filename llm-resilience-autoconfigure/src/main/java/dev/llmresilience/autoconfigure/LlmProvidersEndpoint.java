@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 
+import dev.llmresilience.call.ProviderResilience;
 import dev.llmresilience.core.BudgetPolicy;
 import dev.llmresilience.core.CircuitBreakerPolicy;
 import dev.llmresilience.core.ExponentialBackoff;
@@ -18,7 +19,6 @@ import dev.llmresilience.core.RetryBudget;
 import dev.llmresilience.core.RetryPolicy;
 import dev.llmresilience.core.TimeoutPolicy;
 import dev.llmresilience.reactive.LlmClients;
-import dev.llmresilience.reactive.ProviderResilience;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;

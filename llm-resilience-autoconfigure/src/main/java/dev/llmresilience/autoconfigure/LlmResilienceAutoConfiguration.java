@@ -5,11 +5,11 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.Provider;
+import dev.llmresilience.call.ProviderResilience;
 import dev.llmresilience.core.CallObserver;
-import dev.llmresilience.core.ProviderPolicy;
 import dev.llmresilience.core.Protocol;
+import dev.llmresilience.core.ProviderPolicy;
 import dev.llmresilience.reactive.LlmClients;
-import dev.llmresilience.reactive.ProviderResilience;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.common.circuitbreaker.configuration.CommonCircuitBreakerConfigurationProperties;
 import io.github.resilience4j.common.retry.configuration.CommonRetryConfigurationProperties;

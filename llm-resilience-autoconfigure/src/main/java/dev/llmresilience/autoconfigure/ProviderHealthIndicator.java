@@ -2,7 +2,7 @@ package dev.llmresilience.autoconfigure;
 
 import java.time.Duration;
 
-import dev.llmresilience.reactive.ProviderResilience;
+import dev.llmresilience.call.ProviderResilience;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 import org.springframework.boot.actuate.health.Health;

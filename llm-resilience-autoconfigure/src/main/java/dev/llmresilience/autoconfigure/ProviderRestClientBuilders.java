@@ -4,8 +4,8 @@ import java.util.function.Function;
 
 import dev.llmresilience.blocking.ProviderRoutingInterceptor;
 import dev.llmresilience.blocking.ResilientRequestInterceptor;
+import dev.llmresilience.call.ProviderResilience;
 import dev.llmresilience.core.TimeoutPolicy;
-import dev.llmresilience.reactive.ProviderResilience;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;

@@ -2,8 +2,8 @@ package dev.llmresilience.autoconfigure;
 
 import java.util.List;
 
+import dev.llmresilience.call.ProviderResilience;
 import dev.llmresilience.reactive.LlmClients;
-import dev.llmresilience.reactive.ProviderResilience;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;

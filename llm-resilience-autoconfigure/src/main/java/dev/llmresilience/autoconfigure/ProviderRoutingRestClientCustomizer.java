@@ -3,7 +3,7 @@ package dev.llmresilience.autoconfigure;
 import java.util.Collection;
 
 import dev.llmresilience.blocking.ProviderRoutingInterceptor;
-import dev.llmresilience.reactive.ProviderResilience;
+import dev.llmresilience.call.ProviderResilience;
 
 import org.springframework.boot.web.client.RestClientCustomizer;
 import org.springframework.core.Ordered;

@@ -2,7 +2,7 @@ package dev.llmresilience.autoconfigure;
 
 import java.util.Collection;
 
-import dev.llmresilience.reactive.ProviderResilience;
+import dev.llmresilience.call.ProviderResilience;
 import dev.llmresilience.reactive.ProviderRoutingFilter;
 
 import org.springframework.boot.web.reactive.function.client.WebClientCustomizer;

@@ -1,9 +1,9 @@
 package dev.llmresilience.autoconfigure;
 
+import dev.llmresilience.call.ResilienceConfigs;
 import dev.llmresilience.core.CircuitBreakerPolicy;
 import dev.llmresilience.core.ProviderPolicy;
 import dev.llmresilience.core.RetryPolicy;
-import dev.llmresilience.reactive.ResilienceConfigs;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.common.circuitbreaker.configuration.CommonCircuitBreakerConfigurationProperties;

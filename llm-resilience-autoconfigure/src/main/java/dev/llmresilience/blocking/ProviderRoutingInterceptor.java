@@ -5,8 +5,8 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.llmresilience.reactive.ProviderMatcher;
-import dev.llmresilience.reactive.ProviderResilience;
+import dev.llmresilience.call.ProviderMatcher;
+import dev.llmresilience.call.ProviderResilience;
 
 import org.springframework.http.HttpRequest;
 import org.springframework.http.client.ClientHttpRequestExecution;

@@ -4,13 +4,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
+import dev.llmresilience.call.AttemptJudge;
+import dev.llmresilience.call.BodyShape;
+import dev.llmresilience.call.CallState;
+import dev.llmresilience.call.ProviderResilience;
 import dev.llmresilience.core.Failure;
 import dev.llmresilience.core.FailureKind;
-import dev.llmresilience.reactive.AttemptJudge;
-import dev.llmresilience.reactive.BodyShape;
-import dev.llmresilience.reactive.CallState;
-import dev.llmresilience.reactive.ProviderResilience;
-import dev.llmresilience.reactive.ResilientExchangeFilter;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.core.functions.CheckedSupplier;
 import io.github.resilience4j.retry.Retry;
@@ -24,7 +23,7 @@ import org.springframework.http.client.ClientHttpResponse;
 
 /**
  * Runs each RestClient request to one provider under its resilience4j Retry and CircuitBreaker, the
- * same instances and the same per-attempt decisions as {@link ResilientExchangeFilter}.
+ * same instances and the same per-attempt decisions as the reactive {@code ResilientExchangeFilter}.
  * <p>
  * Retryable statuses become failures here (their bodies read for hints), connection errors are
  * classified along their cause chain, and non-streaming bodies are read to their end (up to the
@@ -82,11 +81,11 @@ public final class ResilientRequestInterceptor implements ClientHttpRequestInter
 	 */
 	private boolean alreadyResilient(HttpRequest request) {
 		Map<String, Object> attributes = request.getAttributes();
-		if (attributes.containsKey(ResilientExchangeFilter.PROVIDER_ATTRIBUTE)) {
+		if (attributes.containsKey(ProviderResilience.PROVIDER_ATTRIBUTE)) {
 			return true;
 		}
 		try {
-			attributes.put(ResilientExchangeFilter.PROVIDER_ATTRIBUTE, this.provider.name());
+			attributes.put(ProviderResilience.PROVIDER_ATTRIBUTE, this.provider.name());
 		}
 		catch (UnsupportedOperationException ex) {
 			// a request with fixed attributes only loses the guard against nesting

@@ -9,6 +9,8 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import dev.llmresilience.call.ProviderResilience;
+
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.web.client.RestClient;
@@ -101,7 +103,7 @@ public class LlmClients {
 			.baseUrl(resilience.policy().baseUrl().toString())
 			.defaultHeaders(this.authentication.getOrDefault(provider, (headers) -> {
 			}))
-			.filter(resilience.filter());
+			.filter(new ResilientExchangeFilter(resilience));
 		ClientHttpConnector connector = this.connectorCache.computeIfAbsent(provider,
 				(name) -> this.connectors.apply(resilience));
 		if (connector != null) {
@@ -135,7 +137,7 @@ public class LlmClients {
 	 * @return the filter
 	 */
 	public ExchangeFilterFunction filter(String provider) {
-		return provider(provider).filter();
+		return new ResilientExchangeFilter(provider(provider));
 	}
 
 }

@@ -4,6 +4,8 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.llmresilience.call.ProviderMatcher;
+import dev.llmresilience.call.ProviderResilience;
 import reactor.core.publisher.Mono;
 
 import org.springframework.web.reactive.function.client.ClientRequest;
@@ -28,7 +30,7 @@ public final class ProviderRoutingFilter implements ExchangeFilterFunction {
 	 */
 	public ProviderRoutingFilter(Collection<ProviderResilience> providers) {
 		this.matcher = new ProviderMatcher(providers);
-		providers.forEach((provider) -> this.filters.put(provider.name(), provider.filter()));
+		providers.forEach((provider) -> this.filters.put(provider.name(), new ResilientExchangeFilter(provider)));
 	}
 
 	@Override

@@ -2,6 +2,11 @@ package dev.llmresilience.reactive;
 
 import java.time.Duration;
 
+import dev.llmresilience.call.AttemptFailedException;
+import dev.llmresilience.call.AttemptJudge;
+import dev.llmresilience.call.BodyShape;
+import dev.llmresilience.call.CallState;
+import dev.llmresilience.call.ProviderResilience;
 import dev.llmresilience.core.Failure;
 import dev.llmresilience.core.FailureKind;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
@@ -28,13 +33,6 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
  */
 public final class ResilientExchangeFilter implements ExchangeFilterFunction {
 
-	/**
-	 * Key naming the provider whose resilience already runs a request, in Reactor's context (reactive) or
-	 * the request's attributes (blocking): an inner filter or interceptor that finds it lets the request
-	 * through, so attempts never multiply.
-	 */
-	public static final String PROVIDER_ATTRIBUTE = "dev.llmresilience.provider";
-
 	private static final String CALL = "llm-resilience.call";
 
 	private static final String ATTEMPT = "llm-resilience.attempt";
@@ -45,7 +43,11 @@ public final class ResilientExchangeFilter implements ExchangeFilterFunction {
 
 	private final AttemptJudge judge;
 
-	ResilientExchangeFilter(ProviderResilience provider) {
+	/**
+	 * Create the filter that runs a WebClient's exchanges under a provider's resilience.
+	 * @param provider the provider's resilience
+	 */
+	public ResilientExchangeFilter(ProviderResilience provider) {
 		this.provider = provider;
 		this.streams = new StreamGuard(provider);
 		this.judge = new AttemptJudge(provider);
@@ -53,13 +55,14 @@ public final class ResilientExchangeFilter implements ExchangeFilterFunction {
 
 	@Override
 	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
-		if (request.attribute(PROVIDER_ATTRIBUTE).isPresent()) {
+		if (request.attribute(ProviderResilience.PROVIDER_ATTRIBUTE).isPresent()) {
 			return next.exchange(request);
 		}
 		// the mark travels in Reactor's context, which reaches every filter nested inside this one, rather
 		// than in a copy of the request made for every call
-		return Mono.deferContextual((context) -> context.hasKey(PROVIDER_ATTRIBUTE) ? next.exchange(request)
-				: resilient(request, next).contextWrite(Context.of(PROVIDER_ATTRIBUTE, this.provider.name())));
+		return Mono.deferContextual((context) -> context.hasKey(ProviderResilience.PROVIDER_ATTRIBUTE)
+				? next.exchange(request) : resilient(request, next)
+					.contextWrite(Context.of(ProviderResilience.PROVIDER_ATTRIBUTE, this.provider.name())));
 	}
 
 	private Mono<ClientResponse> resilient(ClientRequest request, ExchangeFunction next) {

@@ -2,6 +2,7 @@ package dev.llmresilience.reactive;
 
 import java.nio.charset.StandardCharsets;
 
+import dev.llmresilience.call.BodyShape;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 

@@ -10,6 +10,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
+import dev.llmresilience.call.AttemptFailedException;
+import dev.llmresilience.call.CallState;
+import dev.llmresilience.call.ProviderResilience;
 import dev.llmresilience.core.Failure;
 import dev.llmresilience.core.RetryDecision;
 import dev.llmresilience.core.StreamInterruptedException;

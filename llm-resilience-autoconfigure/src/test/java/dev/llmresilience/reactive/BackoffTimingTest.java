@@ -81,7 +81,7 @@ class BackoffTimingTest {
 		ProviderPolicy base = TestProviders.policy("http://provider.invalid");
 		ProviderPolicy policy = new ProviderPolicy(base.name(), base.baseUrl(), base.protocol(), retry,
 				base.circuitBreaker(), base.timeouts());
-		return TestProviders.resilience(policy).filter();
+		return new ResilientExchangeFilter(TestProviders.resilience(policy));
 	}
 
 	private static List<Long> gaps(List<Long> times) {

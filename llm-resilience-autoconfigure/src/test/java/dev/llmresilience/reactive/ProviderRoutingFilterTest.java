@@ -3,6 +3,7 @@ package dev.llmresilience.reactive;
 import java.time.Duration;
 import java.util.List;
 
+import dev.llmresilience.call.ProviderResilience;
 import dev.llmresilience.core.ProviderPolicy;
 import dev.llmresilience.core.RetriesExhaustedException;
 import org.junit.jupiter.api.Test;
@@ -45,7 +46,7 @@ class ProviderRoutingFilterTest {
 		ProviderResilience provider = provider(3);
 		WebClient client = WebClient.builder()
 			.filter(new ProviderRoutingFilter(List.of(provider)))
-			.filter(provider.filter())
+			.filter(new ResilientExchangeFilter(provider))
 			.build();
 		assertThatExceptionOfType(RetriesExhaustedException.class)
 			.isThrownBy(() -> call(client, "/llm/v1/chat/completions"))

@@ -59,7 +59,7 @@ class StreamGuardBufferingTest {
 	}
 
 	private static ResilientExchangeFilter filter() {
-		return TestProviders.resilience(TestProviders.policy("http://provider.invalid")).filter();
+		return new ResilientExchangeFilter(TestProviders.resilience(TestProviders.policy("http://provider.invalid")));
 	}
 
 	private static ClientResponse stream(String text, int size) {

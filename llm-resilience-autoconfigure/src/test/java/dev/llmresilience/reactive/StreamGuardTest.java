@@ -11,6 +11,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
+import dev.llmresilience.call.ProviderResilience;
+import dev.llmresilience.call.ResilienceConfigs;
 import dev.llmresilience.core.CallObserver;
 import dev.llmresilience.core.Failure;
 import dev.llmresilience.core.FailureKind;
@@ -375,7 +377,7 @@ class StreamGuardTest {
 		return WebClient.builder()
 			.baseUrl(resilience.policy().baseUrl().toString())
 			.clientConnector(new ReactorClientHttpConnector(HttpClient.create(this.connections)))
-			.filter(resilience.filter())
+			.filter(new ResilientExchangeFilter(resilience))
 			.build();
 	}
 

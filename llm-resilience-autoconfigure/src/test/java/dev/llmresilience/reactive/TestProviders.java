@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
+import dev.llmresilience.call.ProviderResilience;
+import dev.llmresilience.call.ResilienceConfigs;
 import dev.llmresilience.core.CallObserver;
 import dev.llmresilience.core.CircuitBreakerPolicy;
 import dev.llmresilience.core.ExponentialBackoff;
@@ -71,7 +73,7 @@ public final class TestProviders {
 	public static WebClient webClient(ProviderResilience resilience) {
 		return WebClient.builder()
 			.baseUrl(resilience.policy().baseUrl().toString())
-			.filter(resilience.filter())
+			.filter(new ResilientExchangeFilter(resilience))
 			.build();
 	}
 

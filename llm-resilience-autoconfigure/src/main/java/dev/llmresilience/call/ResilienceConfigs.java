@@ -1,4 +1,4 @@
-package dev.llmresilience.reactive;
+package dev.llmresilience.call;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package dev.llmresilience.reactive;
+package dev.llmresilience.call;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -24,8 +24,8 @@ import org.apache.commons.logging.LogFactory;
  */
 public final class AttemptJudge {
 
-	// the filter's category, which applications already tune, whatever the transport
-	private static final Log logger = LogFactory.getLog(ResilientExchangeFilter.class);
+	// one category for every attempt's line, whatever the transport
+	private static final Log logger = LogFactory.getLog(AttemptJudge.class);
 
 	private static final String SHOULD_RETRY = "x-should-retry";
 

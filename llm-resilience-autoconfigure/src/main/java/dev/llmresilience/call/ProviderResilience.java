@@ -1,4 +1,4 @@
-package dev.llmresilience.reactive;
+package dev.llmresilience.call;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +18,13 @@ import reactor.core.scheduler.Schedulers;
  * One provider's resilience: its policy and the resilience4j Retry and CircuitBreaker that run it.
  */
 public final class ProviderResilience {
+
+	/**
+	 * Key naming the provider whose resilience already runs a request, in Reactor's context (reactive) or
+	 * the request's attributes (blocking): an inner filter or interceptor that finds it lets the request
+	 * through, so attempts never multiply.
+	 */
+	public static final String PROVIDER_ATTRIBUTE = "dev.llmresilience.provider";
 
 	private final ProviderPolicy policy;
 
@@ -141,12 +148,5 @@ public final class ProviderResilience {
 		return Instant.ofEpochMilli(Schedulers.parallel().now(TimeUnit.MILLISECONDS));
 	}
 
-	/**
-	 * Return the filter that runs a WebClient's exchanges under this provider's resilience.
-	 * @return the filter
-	 */
-	public ResilientExchangeFilter filter() {
-		return new ResilientExchangeFilter(this);
-	}
 
 }

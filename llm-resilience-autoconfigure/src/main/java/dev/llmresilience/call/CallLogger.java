@@ -1,4 +1,4 @@
-package dev.llmresilience.reactive;
+package dev.llmresilience.call;
 
 import java.time.Duration;
 
@@ -10,14 +10,14 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * Logs every attempt, retry and call at DEBUG, beside the one WARN line per retry that
- * {@link ResilientExchangeFilter} writes, under the filter's logger so one level controls both.
+ * {@link AttemptJudge} writes, under the judge's logger so one level controls both.
  * <p>
  * It only hears what a {@link CallObserver} hears (provider name, classified cause, status, server
  * hints, waits), so it cannot log a credential, a header, a prompt or a body.
  */
 final class CallLogger implements CallObserver {
 
-	static final CallLogger INSTANCE = new CallLogger(LogFactory.getLog(ResilientExchangeFilter.class));
+	static final CallLogger INSTANCE = new CallLogger(LogFactory.getLog(AttemptJudge.class));
 
 	private final Log logger;
 

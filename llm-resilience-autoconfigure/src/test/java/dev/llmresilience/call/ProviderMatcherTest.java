@@ -1,10 +1,11 @@
-package dev.llmresilience.reactive;
+package dev.llmresilience.call;
 
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 
 import dev.llmresilience.core.ProviderPolicy;
+import dev.llmresilience.reactive.TestProviders;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
