@@ -161,11 +161,7 @@ class ServerHintsOverHttpTest {
 
 	@Test
 	void endsAtTheDeadlineWhenRetryingWouldCrossIt() {
-		this.provider.stubFor(post(PATH).willReturn(aResponse().withStatus(503)));
-		ProviderPolicy policy = withTimeouts(policy((retry) -> new RetryPolicy(100, retry.connectionBackoff(),
-				new LinearBackoff(Duration.ofSeconds(1), Duration.ofSeconds(10)), retry.retryOnStatus(),
-				retry.maxServerDelay(), retry.budget())), Duration.ofSeconds(5), Duration.ofSeconds(3));
-		WebClient client = TestProviders.webClient(policy);
+		WebClient client = alwaysDown(Duration.ofSeconds(1), Duration.ofSeconds(3));
 		long start = System.nanoTime();
 		assertThatExceptionOfType(DeadlineExceededException.class).isThrownBy(() -> call(client))
 			.satisfies((ex) -> assertThat(ex.getDeadline()).isEqualTo(Duration.ofSeconds(3)));
@@ -177,11 +173,7 @@ class ServerHintsOverHttpTest {
 
 	@Test
 	void endsWithinAOneSecondDeadlineWhenTheProviderIsAlwaysDown() {
-		this.provider.stubFor(post(PATH).willReturn(aResponse().withStatus(503)));
-		ProviderPolicy policy = withTimeouts(policy((retry) -> new RetryPolicy(100, retry.connectionBackoff(),
-				new LinearBackoff(Duration.ofMillis(200), Duration.ofSeconds(10)), retry.retryOnStatus(),
-				retry.maxServerDelay(), retry.budget())), Duration.ofSeconds(5), Duration.ofSeconds(1));
-		WebClient client = TestProviders.webClient(policy);
+		WebClient client = alwaysDown(Duration.ofMillis(200), Duration.ofSeconds(1));
 		long start = System.nanoTime();
 		assertThatExceptionOfType(DeadlineExceededException.class).isThrownBy(() -> call(client))
 			.satisfies((ex) -> assertThat(ex.getAttempts()).isPositive());
@@ -209,6 +201,18 @@ class ServerHintsOverHttpTest {
 	private static RetryPolicy withMaxServerDelay(RetryPolicy retry, Duration maxServerDelay) {
 		return new RetryPolicy(retry.maxAttempts(), retry.connectionBackoff(), retry.overloadBackoff(),
 				retry.retryOnStatus(), maxServerDelay, retry.budget());
+	}
+
+	/**
+	 * Return a client for a provider that always answers 503, allowing 100 attempts a linear backoff apart
+	 * within a deadline.
+	 */
+	private WebClient alwaysDown(Duration backoffStep, Duration deadline) {
+		this.provider.stubFor(post(PATH).willReturn(aResponse().withStatus(503)));
+		ProviderPolicy policy = withTimeouts(policy((retry) -> new RetryPolicy(100, retry.connectionBackoff(),
+				new LinearBackoff(backoffStep, Duration.ofSeconds(10)), retry.retryOnStatus(), retry.maxServerDelay(),
+				retry.budget())), Duration.ofSeconds(5), deadline);
+		return TestProviders.webClient(policy);
 	}
 
 	private static ProviderPolicy withTimeouts(ProviderPolicy policy, Duration response, Duration total) {
