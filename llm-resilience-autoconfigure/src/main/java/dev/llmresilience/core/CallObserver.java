@@ -48,30 +48,42 @@ public interface CallObserver {
 	 * @return one observer
 	 */
 	static CallObserver composite(Iterable<? extends CallObserver> observers) {
-		java.util.List<CallObserver> all = new java.util.ArrayList<>();
-		observers.forEach(all::add);
-		if (all.isEmpty()) {
+		java.util.List<CallObserver> list = new java.util.ArrayList<>();
+		// NONE hears nothing: leaving it out spares a call per event on every attempt
+		observers.forEach((observer) -> {
+			if (observer != NONE) {
+				list.add(observer);
+			}
+		});
+		if (list.isEmpty()) {
 			return NONE;
 		}
-		if (all.size() == 1) {
-			return all.get(0);
+		if (list.size() == 1) {
+			return list.get(0);
 		}
+		CallObserver[] all = list.toArray(new CallObserver[0]);
 		return new CallObserver() {
 
 			@Override
 			public void onAttempt(String provider, Failure failure, boolean retryable) {
-				all.forEach((observer) -> observer.onAttempt(provider, failure, retryable));
+				for (CallObserver observer : all) {
+					observer.onAttempt(provider, failure, retryable);
+				}
 			}
 
 			@Override
 			public void onRetry(String provider, int attempt, int maxAttempts, Failure failure,
 					RetryDecision decision) {
-				all.forEach((observer) -> observer.onRetry(provider, attempt, maxAttempts, failure, decision));
+				for (CallObserver observer : all) {
+					observer.onRetry(provider, attempt, maxAttempts, failure, decision);
+				}
 			}
 
 			@Override
 			public void onCall(String provider, String outcome, int attempts, Duration duration) {
-				all.forEach((observer) -> observer.onCall(provider, outcome, attempts, duration));
+				for (CallObserver observer : all) {
+					observer.onCall(provider, outcome, attempts, duration);
+				}
 			}
 
 		};

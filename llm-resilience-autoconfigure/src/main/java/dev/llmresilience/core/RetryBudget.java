@@ -100,7 +100,8 @@ public final class RetryBudget {
 
 	/** Record a successful attempt: give back {@code tokenRatio} tokens, up to the capacity. */
 	public void onSuccess() {
-		if (!this.unlimited) {
+		// a full bucket, the usual case, is read without a write that every call would contend on
+		if (!this.unlimited && this.milliTokens.get() < this.maxMilliTokens) {
 			this.milliTokens.accumulateAndGet(this.milliTokenRatio,
 					(current, ratio) -> Math.min(this.maxMilliTokens, current + ratio));
 		}

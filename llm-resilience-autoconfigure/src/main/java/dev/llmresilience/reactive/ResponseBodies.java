@@ -9,7 +9,6 @@ import reactor.core.publisher.Mono;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.client.ClientResponse;
 
@@ -35,15 +34,29 @@ final class ResponseBodies {
 			.map((joined) -> {
 				byte[] bytes = new byte[joined.readableByteCount()];
 				joined.read(bytes);
+				// the connector's own factory wraps the heap copy without pooling it (Netty's wraps an unpooled
+				// buffer), and its decoders then take a single buffer as it is instead of copying it again
+				DataBuffer copy = joined.factory().wrap(bytes);
 				DataBufferUtils.release(joined);
 				if (json && BodyShape.endsEarly(bytes)) {
 					throw new TruncatedBodyException();
 				}
-				return response.mutate()
-					.body(Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(bytes)))
-					.build();
+				return withBody(response, Flux.just(copy));
 			})
-			.switchIfEmpty(Mono.fromSupplier(() -> response.mutate().body(Flux.<DataBuffer>empty()).build()));
+			.switchIfEmpty(Mono.fromSupplier(() -> withBody(response, Flux.empty())));
+	}
+
+	/**
+	 * Return a response like the given one with another body. Unlike {@code mutate()}, it neither
+	 * subscribes to the original body again to release it (it has been read) nor describes it.
+	 */
+	private static ClientResponse withBody(ClientResponse response, Flux<DataBuffer> body) {
+		return ClientResponse.create(response.statusCode(), response.strategies())
+			.headers((headers) -> headers.addAll(response.headers().asHttpHeaders()))
+			.cookies((cookies) -> cookies.addAll(response.cookies()))
+			.request(response.request())
+			.body(body)
+			.build();
 	}
 
 	/**
