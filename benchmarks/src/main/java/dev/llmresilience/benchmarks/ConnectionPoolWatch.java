@@ -39,7 +39,7 @@ final class ConnectionPoolWatch implements ConnectionProvider.MeterRegistrar {
 			idle += metrics.idleSize();
 			allocated += metrics.allocatedSize();
 		}
-		return new PoolState(acquired, pending, idle, allocated);
+		return new PoolState(this.pools.size(), acquired, pending, idle, allocated);
 	}
 
 	/**
@@ -62,12 +62,13 @@ final class ConnectionPoolWatch implements ConnectionProvider.MeterRegistrar {
 
 	/**
 	 * The connections of all watched pools at one moment.
+	 * @param pools the pools watched: none means nothing was seen, not that all is idle
 	 * @param acquired connections in use by a request
 	 * @param pending requests waiting for a connection
 	 * @param idle open connections waiting in the pool
 	 * @param allocated open connections, in use or idle
 	 */
-	record PoolState(int acquired, int pending, int idle, int allocated) {
+	record PoolState(int pools, int acquired, int pending, int idle, int allocated) {
 
 		boolean isIdle() {
 			return this.acquired == 0 && this.pending == 0;

@@ -41,6 +41,7 @@ class SoakTests {
 					result.outcomes().get(SoakScenario.Kind.STREAM).failureSummary())
 			.isZero();
 		assertThat(result.overDeadline()).as("calls outliving deadline + slack").isZero();
+		assertThat(result.pool().pools()).as("connection pools watched").isPositive();
 		assertThat(result.pool().isIdle()).as("connection pool idle after the run: %s", result.pool()).isTrue();
 		assertThat(result.heapStable()).as("heap after GC, first third %s, last third %s", result.heapFirstThird(),
 				result.heapLastThird())

@@ -48,7 +48,15 @@ class LlmResilienceMetricsAutoConfigurationTests {
 		this.contextRunner
 			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
 					CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
-			.run((context) -> assertThat(context).hasSingleBean(MicrometerCallObserver.class));
+			.run((context) -> {
+				assertThat(context).hasSingleBean(MicrometerCallObserver.class);
+				context.getBean(MicrometerCallObserver.class).onAttempt("synthetic", null, false);
+				assertThat(context.getBean(MeterRegistry.class)
+					.get("llm.resilience.attempts")
+					.tags("provider", "synthetic", "outcome", "success")
+					.counter()
+					.count()).isEqualTo(1);
+			});
 	}
 
 	@Test

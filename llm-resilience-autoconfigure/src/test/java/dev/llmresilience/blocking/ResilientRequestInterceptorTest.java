@@ -1,9 +1,11 @@
 package dev.llmresilience.blocking;
 
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -38,6 +40,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.http.client.ReactorClientHttpRequestFactory;
+import org.springframework.util.StreamUtils;
 import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.HttpServerErrorException;
 import org.springframework.web.client.RestClient;
@@ -205,10 +208,24 @@ class ResilientRequestInterceptorTest {
 	@Test
 	void handsStreamsOverAsTheyCome() {
 		String events = "data: {\"a\":1}\n\ndata: [DONE]\n\n";
+		// the body takes 4 s to arrive, its first piece after 0.5 s: buffered, the caller would have the
+		// response only at the end
 		this.provider.stubFor(post(PATH).willReturn(aResponse().withStatus(200)
 			.withHeader("Content-Type", "text/event-stream")
-			.withBody(events)));
-		assertThat(call(client(Transport.REACTOR, resilience(4)))).isEqualTo(events);
+			.withBody(events)
+			.withChunkedDribbleDelay(8, 4000)));
+		long start = System.nanoTime();
+		AtomicLong handedOver = new AtomicLong();
+		String body = client(Transport.REACTOR, resilience(4)).post()
+			.uri(PATH)
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(REQUEST)
+			.exchange((request, response) -> {
+				handedOver.set(System.nanoTime() - start);
+				return StreamUtils.copyToString(response.getBody(), StandardCharsets.UTF_8);
+			});
+		assertThat(body).isEqualTo(events);
+		assertThat(Duration.ofNanos(handedOver.get())).isLessThan(Duration.ofSeconds(3));
 	}
 
 	@Test

@@ -3,7 +3,9 @@ package dev.llmresilience.reactive;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.llmresilience.call.ProviderResilience;
 import dev.llmresilience.core.CircuitBreakerPolicy;
+import dev.llmresilience.core.CircuitOpenException;
 import dev.llmresilience.core.LlmResilienceException;
 import dev.llmresilience.core.ProviderPolicy;
 import org.junit.jupiter.api.Test;
@@ -46,12 +48,16 @@ class OutageTest {
 				base.timeouts());
 		WebClient client = TestProviders.webClient(policy);
 		AtomicInteger typedFailures = new AtomicInteger();
+		AtomicInteger failedFast = new AtomicInteger();
 		// one call every 5 ms for 2 s, up to 64 in flight
 		Flux.interval(Duration.ofMillis(5))
 			.take(CALLS)
 			.onBackpressureBuffer()
 			.flatMap((i) -> call(client).then(Mono.<Void>empty()).onErrorResume(LlmResilienceException.class, (ex) -> {
 				typedFailures.incrementAndGet();
+				if (ex instanceof CircuitOpenException) {
+					failedFast.incrementAndGet();
+				}
 				return Mono.empty();
 			}), 64)
 			.blockLast(Duration.ofSeconds(30));
@@ -60,6 +66,8 @@ class OutageTest {
 		System.out.printf("outage: %d calls, %d upstream attempts, %.3f per call (plain retry: 4.0)%n", CALLS,
 				upstream, perCall);
 		assertThat(typedFailures).hasValue(CALLS);
+		// the breaker, not the retry budget (which alone allows about 1.12), keeps most calls off the provider
+		assertThat(failedFast).as("calls failed fast by the open breaker").hasValueGreaterThan(CALLS / 2);
 		assertThat(perCall).isLessThanOrEqualTo(MAX_ATTEMPTS_PER_CALL_IN_OUTAGE);
 
 		this.provider.server().resetAll();
@@ -78,11 +86,13 @@ class OutageTest {
 		ProviderPolicy policy = new ProviderPolicy(base.name(), base.baseUrl(), base.protocol(),
 				base.retry().withMaxAttempts(4).withBudget(dev.llmresilience.core.BudgetPolicy.DEFAULT),
 				new CircuitBreakerPolicy(100, 100_000, 100_000, Duration.ofSeconds(30), 1), base.timeouts());
-		WebClient client = TestProviders.webClient(policy);
+		ProviderResilience resilience = TestProviders.resilience(policy);
+		WebClient client = TestProviders.webClient(resilience);
 		Flux.range(0, CALLS)
 			.flatMap((i) -> call(client).then(Mono.<Void>empty()).onErrorResume(LlmResilienceException.class,
 					(ex) -> Mono.empty()), 16)
 			.blockLast(Duration.ofSeconds(60));
+		assertThat(resilience.circuitBreaker().getMetrics().getNumberOfNotPermittedCalls()).isZero();
 		int upstream = this.provider.requests(PATH).size();
 		double perCall = (double) upstream / CALLS;
 		System.out.printf("outage, budget only: %d calls, %d upstream attempts, %.3f per call%n", CALLS, upstream,

@@ -262,7 +262,8 @@ class FakeProviderTests {
 		assertThat(ex.getHeaders().getFirst("retry-after")).isEqualTo("1");
 		assertThat(ex.getHeaders().getFirst("retry-after-ms")).isEqualTo("1000");
 		assertThat(Instant.parse(ex.getHeaders().getFirst("anthropic-ratelimit-requests-reset")))
-			.isAfterOrEqualTo(before.plusSeconds(1).minusMillis(before.getNano() / 1_000_000));
+			.isAfterOrEqualTo(before.plusSeconds(1).minusMillis(before.getNano() / 1_000_000))
+			.isBefore(Instant.now().plusSeconds(2));
 		JsonNode body = parse(ex.getResponseBodyAsString());
 		assertThat(body.path("type").asText()).isEqualTo("error");
 		assertThat(body.at("/error/type").asText()).isEqualTo("rate_limit_error");
