@@ -1,5 +1,7 @@
 package dev.llmresilience.autoconfigure;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import dev.llmresilience.blocking.ProviderRoutingInterceptor;
@@ -10,6 +12,7 @@ import dev.llmresilience.core.TimeoutPolicy;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.ClientHttpRequestFactorySettings;
+import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -25,6 +28,10 @@ final class ProviderRestClientBuilders implements Function<ProviderResilience, R
 
 	private final ObjectProvider<ClientHttpRequestFactorySettings> requestFactorySettings;
 
+	// One request factory per provider, shared by every RestClient made for it: a factory owns an HTTP
+	// client with its own connection pool (and, for the JDK's, a thread), which a client per call would leak.
+	private final Map<String, ClientHttpRequestFactory> requestFactories = new ConcurrentHashMap<>();
+
 	ProviderRestClientBuilders(ObjectProvider<RestClient.Builder> builders,
 			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> requestFactoryBuilder,
 			ObjectProvider<ClientHttpRequestFactorySettings> requestFactorySettings) {
@@ -35,18 +42,21 @@ final class ProviderRestClientBuilders implements Function<ProviderResilience, R
 
 	@Override
 	public RestClient.Builder apply(ProviderResilience provider) {
+		return this.builders.getIfAvailable(RestClient::builder)
+			// this client names its provider: URL routing would wrap it a second time, maybe as another provider
+			.requestInterceptors((interceptors) -> interceptors.removeIf(ProviderRoutingInterceptor.class::isInstance))
+			.requestInterceptor(new ResilientRequestInterceptor(provider))
+			.requestFactory(this.requestFactories.computeIfAbsent(provider.name(), (name) -> requestFactory(provider)));
+	}
+
+	private ClientHttpRequestFactory requestFactory(ProviderResilience provider) {
 		TimeoutPolicy timeouts = provider.policy().timeouts();
 		ClientHttpRequestFactorySettings settings = this.requestFactorySettings
 			.getIfAvailable(ClientHttpRequestFactorySettings::defaults)
 			.withConnectTimeout(timeouts.connect())
 			// the nearest a blocking client comes to the reactive timeouts.response
 			.withReadTimeout(timeouts.response());
-		return this.builders.getIfAvailable(RestClient::builder)
-			// this client names its provider: URL routing would wrap it a second time, maybe as another provider
-			.requestInterceptors((interceptors) -> interceptors.removeIf(ProviderRoutingInterceptor.class::isInstance))
-			.requestInterceptor(new ResilientRequestInterceptor(provider))
-			.requestFactory(this.requestFactoryBuilder.getIfAvailable(ClientHttpRequestFactoryBuilder::detect)
-				.build(settings));
+		return this.requestFactoryBuilder.getIfAvailable(ClientHttpRequestFactoryBuilder::detect).build(settings);
 	}
 
 }

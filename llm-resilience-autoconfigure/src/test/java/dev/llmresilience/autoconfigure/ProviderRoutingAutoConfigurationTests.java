@@ -1,6 +1,7 @@
 package dev.llmresilience.autoconfigure;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.llmresilience.core.RetriesExhaustedException;
 import dev.llmresilience.reactive.LlmClients;
@@ -15,6 +16,7 @@ import org.springframework.boot.autoconfigure.http.client.HttpClientAutoConfigur
 import org.springframework.boot.autoconfigure.http.client.reactive.ClientHttpConnectorAutoConfiguration;
 import org.springframework.boot.autoconfigure.web.client.RestClientAutoConfiguration;
 import org.springframework.boot.autoconfigure.web.reactive.function.client.WebClientAutoConfiguration;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -81,6 +83,30 @@ class ProviderRoutingAutoConfigurationTests {
 				assertThatExceptionOfType(RetriesExhaustedException.class)
 					.isThrownBy(() -> clients.restClient("a").post().uri("/chat/completions").body("{}")
 						.retrieve().body(String.class));
+				this.provider.verifyPosts(3, PATH);
+			});
+	}
+
+	@Test
+	void restClientsOfAProviderShareOneRequestFactory() {
+		AtomicInteger factoriesBuilt = new AtomicInteger();
+		// Boot builds a factory for every RestClient.Builder it hands out; the provider's own carry its timeouts
+		ClientHttpRequestFactoryBuilder<?> counting = (settings) -> {
+			if (settings.connectTimeout() != null) {
+				factoriesBuilt.incrementAndGet();
+			}
+			return ClientHttpRequestFactoryBuilder.jdk().build(settings);
+		};
+		this.provider.stubFor(post(PATH).willReturn(okJson("{}")));
+		this.contextRunner.withBean(ClientHttpRequestFactoryBuilder.class, () -> counting)
+			.withPropertyValues("llm.resilience.providers.a.base-url=" + this.provider.baseUrl() + "/llm/v1")
+			.run((context) -> {
+				LlmClients clients = context.getBean(LlmClients.class);
+				for (int i = 0; i < 3; i++) {
+					clients.restClient("a").post().uri("/chat/completions").body("{}").retrieve().toBodilessEntity();
+				}
+				// each factory owns an HTTP client and its pool: one per call would leak them
+				assertThat(factoriesBuilt).hasValue(1);
 				this.provider.verifyPosts(3, PATH);
 			});
 	}
