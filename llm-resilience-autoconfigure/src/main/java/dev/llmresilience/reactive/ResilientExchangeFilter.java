@@ -89,14 +89,7 @@ public final class ResilientExchangeFilter implements ExchangeFilterFunction {
 			.timeout(responseTimeout)
 			.flatMap((response) -> inspect(response, call))
 			.onErrorMap((ex) -> !(ex instanceof AttemptFailedException),
-					(ex) -> this.judge.failed(classify(ex), ex, call));
-	}
-
-	private Failure classify(Throwable ex) {
-		if (ex instanceof ResponseBodies.TruncatedBodyException) {
-			return Failure.of(FailureKind.TRUNCATED_BODY);
-		}
-		return this.judge.classify(ex);
+					(ex) -> this.judge.failed(this.judge.classify(ex), ex, call));
 	}
 
 	private Mono<ClientResponse> inspect(ClientResponse response, CallState call) {
@@ -112,7 +105,9 @@ public final class ResilientExchangeFilter implements ExchangeFilterFunction {
 				// other streaming types (NDJSON) are handed over unbuffered and unguarded
 				return Mono.just(succeeded(response));
 			}
-			return ResponseBodies.buffer(response, this.provider.bodyLimit(), BodyShape.isCheckableJson(type))
+			return ResponseBodies
+				.buffer(response, this.provider.bodyLimit(), BodyShape.isCheckableJson(type),
+						() -> this.judge.failed(Failure.of(FailureKind.TRUNCATED_BODY), null, call))
 				.map(this::succeeded);
 		}
 		if (!this.judge.mayRetry(status, response.headers().asHttpHeaders()::getFirst)) {

@@ -11,6 +11,7 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.llmresilience.call.ProviderResilience;
+import dev.llmresilience.call.ResilienceConfigs;
 import dev.llmresilience.core.CallObserver;
 import dev.llmresilience.core.CircuitBreakerPolicy;
 import dev.llmresilience.core.CircuitOpenException;
@@ -21,6 +22,7 @@ import dev.llmresilience.core.RetriesExhaustedException;
 import dev.llmresilience.core.RetryDecision;
 import dev.llmresilience.core.TimeoutPolicy;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.retry.Retry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -183,6 +185,21 @@ class ResilientExchangeFilterTest {
 		});
 		assertThat(resilience.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
 		this.provider.verifyPosts(1, PATH);
+	}
+
+	@Test
+	void handsABodyLongerThanTheLimitOverWholeAndUnchecked() {
+		// chunked, so the body arrives in pieces and passes the limit part-way
+		String large = "{\"id\":\"" + "x".repeat(20_000) + "\"}";
+		this.provider.stubFor(post(PATH).willReturn(okJson(large).withChunkedDribbleDelay(10, 100)));
+		ProviderPolicy policy = TestProviders.policy(this.provider.baseUrl());
+		ProviderResilience resilience = new ProviderResilience(policy,
+				Retry.of(policy.name(), ResilienceConfigs.retryConfig(policy.retry().maxAttempts())),
+				CircuitBreaker.of(policy.name(), ResilienceConfigs.circuitBreakerConfig(policy.circuitBreaker())),
+				CallObserver.NONE, 1024);
+		assertThat(call(TestProviders.webClient(resilience))).isEqualTo(large);
+		this.provider.verifyPosts(1, PATH);
+		assertThat(resilience.circuitBreaker().getMetrics().getNumberOfFailedCalls()).isZero();
 	}
 
 	private void failFirstThenAnswer(ResponseDefinitionBuilder failure) {
