@@ -136,8 +136,9 @@ public final class ProviderResilience {
 	 * @param until when calls may be sent again
 	 */
 	public void openUntil(Instant until) {
-		this.openUntil.accumulateAndGet(until, (a, b) -> a.isAfter(b) ? a : b);
-		this.circuitBreaker.transitionToOpenStateUntil(until);
+		// a shorter wait named by a concurrent answer must not cut short a longer one
+		Instant latest = this.openUntil.accumulateAndGet(until, (a, b) -> a.isAfter(b) ? a : b);
+		this.circuitBreaker.transitionToOpenStateUntil(latest);
 	}
 
 	/**
