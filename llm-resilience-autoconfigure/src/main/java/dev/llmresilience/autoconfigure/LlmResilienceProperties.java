@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.llmresilience.core.Protocol;
+import dev.llmresilience.core.RetryBudget;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
@@ -162,8 +163,8 @@ public class LlmResilienceProperties {
 			retry.setRetryOnStatus(new ArrayList<>(List.of(408, 429, 500, 502, 503, 504, 529)));
 			retry.setMaxServerDelay(Duration.ofSeconds(60));
 			retry.getBudget().setEnabled(true);
-			retry.getBudget().setMaxTokens(100.0);
-			retry.getBudget().setTokenRatio(0.5);
+			retry.getBudget().setMaxTokens(RetryBudget.DEFAULT_MAX_TOKENS);
+			retry.getBudget().setTokenRatio(RetryBudget.DEFAULT_TOKEN_RATIO);
 			CircuitBreaker circuitBreaker = policy.getCircuitBreaker();
 			circuitBreaker.setFailureRateThreshold(50f);
 			circuitBreaker.setSlidingWindowSize(100);

@@ -78,7 +78,8 @@ public final class ProviderMatcher {
 
 		boolean matches(String scheme, String host, int port, String path) {
 			return this.scheme.equals(scheme) && this.host.equals(host) && this.port == port
-					&& (path.equals(this.path) || path.startsWith(this.path + "/"));
+					&& path.startsWith(this.path)
+					&& (path.length() == this.path.length() || path.charAt(this.path.length()) == '/');
 		}
 
 	}

@@ -43,10 +43,6 @@ public final class FailureClassifier {
 		this.retryOnStatus = Set.copyOf(retryOnStatus);
 	}
 
-	public Set<Integer> retryOnStatus() {
-		return this.retryOnStatus;
-	}
-
 	/**
 	 * Classify an answer with an HTTP status.
 	 * @param status the status code

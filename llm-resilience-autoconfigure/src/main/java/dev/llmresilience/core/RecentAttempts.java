@@ -63,10 +63,6 @@ public final class RecentAttempts implements CallObserver {
 		return (ring != null) ? ring.summary() : new Summary(this.window, 0, 0, Map.of(), null);
 	}
 
-	public int window() {
-		return this.window;
-	}
-
 	/**
 	 * One provider's last attempts.
 	 *

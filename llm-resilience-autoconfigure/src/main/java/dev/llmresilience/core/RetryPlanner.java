@@ -38,10 +38,6 @@ public final class RetryPlanner {
 		this.random = random;
 	}
 
-	public RetryPolicy policy() {
-		return this.policy;
-	}
-
 	public RetryBudget budget() {
 		return this.budget;
 	}

@@ -43,6 +43,10 @@ public final class ResilientExchangeFilter implements ExchangeFilterFunction {
 
 	private final AttemptJudge judge;
 
+	private final CircuitBreakerOperator<ClientResponse> circuitBreaker;
+
+	private final RetryOperator<ClientResponse> retry;
+
 	/**
 	 * Create the filter that runs a WebClient's exchanges under a provider's resilience.
 	 * @param provider the provider's resilience
@@ -51,6 +55,8 @@ public final class ResilientExchangeFilter implements ExchangeFilterFunction {
 		this.provider = provider;
 		this.streams = new StreamGuard(provider);
 		this.judge = new AttemptJudge(provider);
+		this.circuitBreaker = CircuitBreakerOperator.of(provider.circuitBreaker());
+		this.retry = RetryOperator.of(provider.retry());
 	}
 
 	@Override
@@ -69,8 +75,8 @@ public final class ResilientExchangeFilter implements ExchangeFilterFunction {
 		return Mono.defer(() -> {
 			CallState call = new CallState(this.provider);
 			return Mono.defer(() -> attempt(request, next, call))
-				.transformDeferred(CircuitBreakerOperator.of(this.provider.circuitBreaker()))
-				.transformDeferred(RetryOperator.of(this.provider.retry()))
+				.transformDeferred(this.circuitBreaker)
+				.transformDeferred(this.retry)
 				// named so that timeout() describes its exception without walking the whole chain per call
 				.name(CALL)
 				.timeout(this.provider.policy().timeouts().total())
